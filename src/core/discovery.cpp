@@ -1,0 +1,86 @@
+#include "core/discovery.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace core {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("{}: cannot read: {}", path.generic_string(), std::strerror(errno)));
+  std::string data;
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  if (size > 0) {
+    data.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(data.data(), size);
+  }
+  if (!in && !in.eof()) throw UsageError(fmt::format("{}: cannot read", path.generic_string()));
+  return data;
+}
+
+std::vector<Migration> discover_migrations(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw UsageError(fmt::format("{}: migrations folder not found", dir.generic_string()),
+                     "create it, or set migrations_dir in autocrm-migrate.toml or --migrations-dir");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    auto name = entry.path().filename().string();
+    if (name.starts_with(".") || !name.ends_with(".sql")) continue;
+    files.push_back(entry.path());
+  }
+  if (ec) throw UsageError(fmt::format("{}: cannot list: {}", dir.generic_string(), ec.message()));
+  std::sort(files.begin(), files.end());
+  // Messages name files as the user would type them: relative to the current folder when inside it.
+  fs::path cwd = fs::current_path(ec);
+  for (auto& f : files) {
+    auto rel = f.lexically_relative(cwd);
+    if (!rel.empty() && *rel.begin() != "..") f = rel;
+  }
+
+  std::vector<Migration> out;
+  std::vector<UsageError> problems;
+  std::map<std::string, std::string> seen;  // version -> file
+  for (const auto& path : files) {
+    try {
+      std::error_code st;
+      auto status = fs::status(path, st);
+      if (st) throw UsageError(fmt::format("{}: cannot read: {}", path.generic_string(), st.message()));
+      if (!fs::is_regular_file(status)) continue;  // a folder named *.sql, a socket: not a migration
+      auto m = parse_migration(read_file(path), path.filename().string(), path);
+      if (auto it = seen.find(m.version); it != seen.end()) {
+        throw UsageError(fmt::format("{}: duplicate version {} (also {})", m.display_path(), m.version, it->second),
+                         "give one of them a new version");
+      }
+      seen.emplace(m.version, m.display_path());
+      out.push_back(std::move(m));
+    } catch (const UsageError& e) {
+      problems.push_back(e);
+    }
+  }
+  if (!problems.empty()) {
+    if (problems.size() == 1) throw problems.front();
+    std::string message = fmt::format("{} migration files are invalid:", problems.size());
+    for (const auto& p : problems) {
+      message += fmt::format("\n{}", p.what());
+      if (!p.hint().empty()) message += fmt::format("\n  hint: {}", p.hint());
+    }
+    throw UsageError(message);
+  }
+  std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  return out;
+}
+
+}  // namespace core

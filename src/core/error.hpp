@@ -1,0 +1,47 @@
+// Errors the program reports to its user, each tied to a stable exit code.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace core {
+
+// Exit codes are part of the public interface: documented in README.md and stable.
+enum class ExitCode : int {
+  ok = 0,        // success
+  failure = 1,   // a database, connection or migration failure
+  usage = 2,     // bad usage, configuration or migration files
+  problems = 3,  // status --exit-code, validate or check found problems
+};
+
+// An error with a user-facing message and the exit code it maps to.
+class Error : public std::runtime_error {
+public:
+  Error(ExitCode code, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), m_code(code), m_hint(std::move(hint)) {}
+
+  // The exit code the program ends with when this error reaches the entry point.
+  ExitCode code() const { return m_code; }
+  // What the user can do next; may be empty.
+  const std::string& hint() const { return m_hint; }
+
+private:
+  ExitCode m_code;
+  std::string m_hint;
+};
+
+// Bad command line, configuration or migration files: nothing was touched (exit 2).
+class UsageError : public Error {
+public:
+  explicit UsageError(const std::string& message, std::string hint = {})
+      : Error(ExitCode::usage, message, std::move(hint)) {}
+};
+
+// A runtime failure: connection, lock, SQL, ledger state (exit 1).
+class Failure : public Error {
+public:
+  explicit Failure(const std::string& message, std::string hint = {})
+      : Error(ExitCode::failure, message, std::move(hint)) {}
+};
+
+}  // namespace core

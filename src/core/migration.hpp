@@ -1,0 +1,51 @@
+// Migration files: names, sections and their options, parsed from text without a database.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sql_split.hpp"
+
+namespace core {
+
+// One section of a migration file (up or down).
+struct Section {
+  bool present = false;       // the file has this section's marker
+  bool transaction = true;    // false: run statement by statement outside a transaction
+  bool irreversible = false;  // down only: the file declares that it cannot be reverted
+  int marker_line = 0;        // 1-based line of the marker
+  int body_line = 0;          // 1-based line where the body starts
+  std::string body;           // the SQL text after the marker, up to the next marker
+};
+
+// A migration file, parsed.
+struct Migration {
+  std::string version;         // 14 digits, YYYYMMDDHHMMSS
+  std::string name;            // the descriptive part of the file name
+  std::filesystem::path path;  // where the file is
+  std::string checksum;        // SHA-256 of the normalized content
+  Section up;
+  Section down;
+
+  // The file name shown in messages, e.g. "migrations/20260101000000_init.sql".
+  std::string display_path() const { return path.generic_string(); }
+};
+
+// Version and name from a file name like "20260101000000_create_users.sql".
+struct MigrationName {
+  std::string version;
+  std::string name;
+};
+// Parses a migration file name; throws UsageError saying what a valid name looks like.
+MigrationName parse_migration_name(const std::string& file_name, const std::string& display);
+
+// Parses the content of a migration file (any line endings, optional BOM).
+// Throws UsageError naming display_path and the line for every rejected layout.
+Migration parse_migration(std::string_view raw_content, const std::string& file_name, const std::filesystem::path& path);
+
+// Splits a section of m into statements (libpg_query); throws UsageError with file and line.
+std::vector<Statement> section_statements(const Migration& m, const Section& s);
+
+}  // namespace core

@@ -1,0 +1,73 @@
+#include "db/lock.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/error.hpp"
+
+namespace db {
+
+std::int64_t lock_key(const std::string& schema, const std::string& table) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64
+  for (unsigned char c : "autocrm-migrate:" + schema + "." + table) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return static_cast<std::int64_t>(hash);
+}
+
+MigrationLock::MigrationLock(Connection& conn, std::int64_t key, std::int64_t wait_ms,
+                             const std::function<void(const std::string&)>& on_wait)
+    : m_conn(conn), m_key(key) {
+  if (try_lock()) return;
+  std::string holder = describe_holder();
+  if (on_wait) on_wait(holder);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  auto pause = std::chrono::milliseconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(pause);
+    if (try_lock()) return;
+    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+  }
+  holder = describe_holder();
+  throw core::Failure(fmt::format("another run holds the migration lock: {}; gave up after {} ms", holder, wait_ms),
+                      "wait for it to finish, or raise lock_wait (--lock-wait)");
+}
+
+MigrationLock::~MigrationLock() {
+  try {
+    if (m_conn.alive()) {
+      pqxx::nontransaction tx(m_conn.pqxx());
+      tx.exec_params("select pg_advisory_unlock($1)", m_key);
+    }
+  } catch (...) {
+    // The lock is released with the session anyway.
+  }
+}
+
+bool MigrationLock::try_lock() {
+  pqxx::nontransaction tx(m_conn.pqxx());
+  return tx.exec_params("select pg_try_advisory_lock($1)", m_key)[0][0].as<bool>();
+}
+
+std::string MigrationLock::describe_holder() {
+  pqxx::nontransaction tx(m_conn.pqxx());
+  auto high = static_cast<std::int64_t>(static_cast<std::uint64_t>(m_key) >> 32);
+  auto low = static_cast<std::int64_t>(static_cast<std::uint64_t>(m_key) & 0xffffffffULL);
+  auto r = tx.exec_params(
+      "select a.pid, coalesce(nullif(a.application_name, ''), '?'), coalesce(a.usename::text, '?'),"
+      " coalesce(a.client_addr::text, 'local'),"
+      " to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS UTC'), coalesce(a.state, '?')"
+      " from pg_locks l join pg_stat_activity a on a.pid = l.pid"
+      " where l.locktype = 'advisory' and l.granted and l.classid::bigint = $1 and l.objid::bigint = $2"
+      " and l.objsubid = 1 and l.database = (select oid from pg_database where datname = current_database())",
+      high, low);
+  if (r.empty()) return "a session that has just released it";
+  return fmt::format("pid {} ({}, user {}, from {}, connected since {}, {})", r[0][0].as<int>(),
+                     r[0][1].as<std::string>(), r[0][2].as<std::string>(), r[0][3].as<std::string>(),
+                     r[0][4].as<std::string>(), r[0][5].as<std::string>());
+}
+
+}  // namespace db

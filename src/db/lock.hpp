@@ -1,0 +1,34 @@
+// The migration lock: a session-level advisory lock so that two runs never migrate at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "db/connection.hpp"
+
+namespace db {
+
+// The advisory lock key for a ledger location: a stable 64-bit hash of "schema.table".
+std::int64_t lock_key(const std::string& schema, const std::string& table);
+
+// Holds the migration lock for its lifetime. Polls pg_try_advisory_lock (never a blocking wait,
+// so a waiting run holds no snapshot that a CREATE INDEX CONCURRENTLY would wait for).
+class MigrationLock {
+public:
+  // Waits up to wait_ms for the lock; on_wait is called once with the holder's description when
+  // the lock is busy. Throws core::Failure naming the holder (pid, application, since when) on timeout.
+  MigrationLock(Connection& conn, std::int64_t key, std::int64_t wait_ms,
+                const std::function<void(const std::string&)>& on_wait);
+  ~MigrationLock();
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+  Connection& m_conn;
+  std::int64_t m_key;
+  bool try_lock();
+  std::string describe_holder();
+};
+
+}  // namespace db

@@ -1,0 +1,284 @@
+#include "runner/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/discovery.hpp"
+#include "db/lock.hpp"
+#include "runner/apply.hpp"
+#include "runner/session.hpp"
+
+namespace runner {
+
+namespace {
+
+Timeouts timeouts_of(const core::Config& config) {
+  return {config.get("lock_timeout"), config.get("statement_timeout")};
+}
+
+// Takes the migration lock for a writing command, reporting when it has to wait.
+std::unique_ptr<db::MigrationLock> take_lock(const core::Config& config, Session& s, Reporter& reporter) {
+  return std::make_unique<db::MigrationLock>(
+      s.conn(), db::lock_key(config.get("ledger_schema"), config.get("ledger_table")), config.duration_ms("lock_wait"),
+      [&](const std::string& holder) { reporter.progress("waiting for the migration lock held by " + holder); });
+}
+
+// In a production environment, asks on a terminal or requires --yes; throws UsageError otherwise.
+void confirm_production(const core::Config& config, Reporter& reporter, const WriteOptions& opt, Session& s,
+                        const std::string& action) {
+  if (!config.boolean("production") || opt.yes || opt.dry_run) return;
+  std::string env = config.env().text.empty() ? "production" : config.env().text;
+  std::string question = fmt::format("{} on {} ({}, {})?", action, env, s.target().display, s.conn().describe());
+  if (!reporter.interactive())
+    throw core::UsageError(fmt::format("refusing to {} without confirmation: environment '{}' is marked production",
+                                       action, env),
+                           "pass --yes to confirm");
+  if (!reporter.confirm(question)) throw core::UsageError("not confirmed; nothing was changed");
+}
+
+core::Json applied_json(const Applied& a) {
+  core::Json j = core::Json::object();
+  j.set("version", a.version).set("name", a.name).set("statements", static_cast<long>(a.statements));
+  j.set("transaction", a.transaction).set("duration_ms", static_cast<long long>(a.duration_ms));
+  return j;
+}
+
+std::string recorded_file(const core::PlanEntry& e) {
+  return e.file ? e.file->display_path() : fmt::format("{}_{}.sql (as recorded in the ledger)", e.version, e.name);
+}
+
+// The down statements of e as recorded in the ledger.
+std::pair<core::LedgerRow, std::vector<core::Statement>> down_of(Session& s, const core::PlanEntry& e) {
+  auto row = s.ledger().row_with_down(e.version);
+  auto statements = core::split_statements(row.down_sql, recorded_file(e), row.down_line);
+  return {row, statements};
+}
+
+}  // namespace
+
+Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSelection& sel, const WriteOptions& opt) {
+  auto files = core::discover_migrations(config.path("migrations_dir"));
+  Session s(config, reporter, "up");
+  std::unique_ptr<db::MigrationLock> lock;
+  if (!opt.dry_run) {
+    lock = take_lock(config, s, reporter);
+    s.ledger().ensure();
+  }
+  auto plan = core::build_plan(files, s.ledger().rows());
+  core::UpSelection selection = sel;
+  selection.allow_changed = opt.allow_changed;
+  selection.allow_out_of_order = opt.allow_out_of_order;
+  auto chosen = core::select_up(plan, selection);
+
+  // Every section is parsed before anything runs: a syntax error in the third file applies nothing.
+  std::vector<std::vector<core::Statement>> statements;
+  for (const auto* e : chosen) statements.push_back(core::section_statements(*e->file, e->file->up));
+
+  Outcome out;
+  out.report.set("command", "up").set("dry_run", opt.dry_run).set("target", s.target().display);
+  core::Json list = core::Json::array();
+  if (opt.dry_run) {
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      const auto& m = *chosen[i]->file;
+      reporter.progress(fmt::format("would apply {}_{} ({} statements{})", m.version, m.name, statements[i].size(),
+                                    m.up.transaction ? "" : ", outside a transaction"));
+      list.push(applied_json({m.version, m.name, statements[i].size(), m.up.transaction, 0}));
+    }
+    out.report.set("migrations", list);
+    return out;
+  }
+  if (!chosen.empty())
+    confirm_production(config, reporter, opt, s, fmt::format("apply {} migration(s)", chosen.size()));
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& m = *chosen[i]->file;
+    reporter.progress(fmt::format("applying {}_{}", m.version, m.name));
+    try {
+      auto applied = apply_up(s, m, statements[i], timeouts_of(config));
+      reporter.progress(fmt::format("applied  {}_{} in {} ms", m.version, m.name, applied.duration_ms));
+      list.push(applied_json(applied));
+    } catch (core::Error&) {
+      out.report.set("migrations", list);
+      throw;
+    }
+  }
+  out.report.set("migrations", list);
+  if (chosen.empty()) reporter.progress("nothing to apply: the database is up to date");
+  return out;
+}
+
+Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::DownSelection& sel,
+                 const WriteOptions& opt) {
+  auto files = core::discover_migrations(config.path("migrations_dir"));
+  Session s(config, reporter, "down");
+  std::unique_ptr<db::MigrationLock> lock;
+  if (!opt.dry_run) lock = take_lock(config, s, reporter);
+  auto plan = core::build_plan(files, s.ledger().rows());
+  auto chosen = core::select_down(plan, sel);
+
+  std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs;
+  for (const auto* e : chosen) downs.push_back(down_of(s, *e));
+
+  Outcome out;
+  out.report.set("command", "down").set("dry_run", opt.dry_run).set("target", s.target().display);
+  core::Json list = core::Json::array();
+  if (!opt.dry_run && !chosen.empty())
+    confirm_production(config, reporter, opt, s, fmt::format("revert {} migration(s)", chosen.size()));
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& [row, statements] = downs[i];
+    if (opt.dry_run) {
+      reporter.progress(fmt::format("would revert {}_{} ({} statements)", row.version, row.name, statements.size()));
+      list.push(applied_json({row.version, row.name, statements.size(), row.down_transaction, 0}));
+      continue;
+    }
+    reporter.progress(fmt::format("reverting {}_{}", row.version, row.name));
+    try {
+      auto done = apply_down(s, row, statements, recorded_file(*chosen[i]), timeouts_of(config));
+      reporter.progress(fmt::format("reverted {}_{} in {} ms", row.version, row.name, done.duration_ms));
+      list.push(applied_json(done));
+    } catch (core::Error&) {
+      out.report.set("migrations", list);
+      throw;
+    }
+  }
+  out.report.set("migrations", list);
+  if (chosen.empty()) reporter.progress("nothing to revert");
+  return out;
+}
+
+Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOptions& opt) {
+  auto files = core::discover_migrations(config.path("migrations_dir"));
+  Session s(config, reporter, "redo");
+  std::unique_ptr<db::MigrationLock> lock;
+  if (!opt.dry_run) lock = take_lock(config, s, reporter);
+  auto plan = core::build_plan(files, s.ledger().rows());
+  auto chosen = core::select_down(plan, core::DownSelection{});
+  if (chosen.empty()) throw core::Failure("nothing to redo: no migration is applied");
+  const core::PlanEntry& e = *chosen.front();
+  if (!e.file)
+    throw core::Failure(fmt::format("cannot redo {}_{}: its file is missing, so it could not be applied again",
+                                    e.version, e.name),
+                        "restore the file, or use `down` alone");
+  if (e.state == core::EntryState::changed && !opt.allow_changed)
+    throw core::Failure(fmt::format("{} changed since it was applied; redo would apply different SQL than what ran",
+                                    e.file->display_path()),
+                        "pass --allow-changed to revert the recorded version and apply the file as it is now");
+  auto [row, down_statements] = down_of(s, e);
+  auto up_statements = core::section_statements(*e.file, e.file->up);
+
+  Outcome out;
+  out.report.set("command", "redo").set("dry_run", opt.dry_run).set("target", s.target().display);
+  out.report.set("version", e.version);
+  if (opt.dry_run) {
+    reporter.progress(fmt::format("would revert and re-apply {}_{}", e.version, e.name));
+    return out;
+  }
+  confirm_production(config, reporter, opt, s, fmt::format("redo {}_{}", e.version, e.name));
+  reporter.progress(fmt::format("reverting {}_{}", e.version, e.name));
+  auto reverted = apply_down(s, row, down_statements, recorded_file(e), timeouts_of(config));
+  reporter.progress(fmt::format("applying {}_{}", e.version, e.name));
+  auto applied = apply_up(s, *e.file, up_statements, timeouts_of(config));
+  reporter.progress(fmt::format("redone   {}_{} in {} ms", e.version, e.name, reverted.duration_ms + applied.duration_ms));
+  out.report.set("reverted", applied_json(reverted)).set("applied", applied_json(applied));
+  return out;
+}
+
+Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_code) {
+  auto files = core::discover_migrations(config.path("migrations_dir"));
+  Session s(config, reporter, "status");
+  auto plan = core::build_plan(files, s.ledger().rows());
+  auto summary = core::summarize(plan);
+  Outcome out;
+  core::Json list = core::Json::array();
+  for (const auto& e : plan) list.push(core::entry_json(e));
+  core::Json counts = core::Json::object();
+  counts.set("applied", summary.applied).set("pending", summary.pending).set("out_of_order", summary.out_of_order);
+  counts.set("changed", summary.changed).set("missing", summary.missing).set("failed", summary.failed);
+  out.report.set("command", "status").set("target", s.target().display).set("ledger", s.ledger().display_name());
+  out.report.set("migrations", list).set("summary", counts).set("clean", summary.clean());
+  if (exit_code && !summary.clean()) out.code = core::ExitCode::problems;
+  return out;
+}
+
+Outcome cmd_validate(const core::Config& config, Reporter& reporter) {
+  auto files = core::discover_migrations(config.path("migrations_dir"));
+  for (const auto& m : files) {
+    core::section_statements(m, m.up);
+    if (!m.down.irreversible) core::section_statements(m, m.down);
+  }
+  Session s(config, reporter, "validate");
+  auto plan = core::build_plan(files, s.ledger().rows());
+  Outcome out;
+  core::Json problems = core::Json::array();
+  for (const auto& e : plan) {
+    std::string message;
+    switch (e.state) {
+      case core::EntryState::changed: message = "changed since it was applied (checksum differs)"; break;
+      case core::EntryState::missing: message = "applied, but its file is missing"; break;
+      case core::EntryState::out_of_order: message = "older than the newest applied migration, not applied"; break;
+      case core::EntryState::failed: message = "failed part-way outside a transaction: " + e.row->error; break;
+      default: continue;
+    }
+    core::Json p = core::Json::object();
+    p.set("version", e.version).set("name", e.name).set("state", core::state_name(e.state));
+    p.set("file", e.file ? core::Json(e.file->display_path()) : core::Json()).set("message", message);
+    problems.push(p);
+  }
+  out.report.set("command", "validate").set("files", static_cast<long>(files.size())).set("problems", problems);
+  out.report.set("valid", problems.size() == 0);
+  if (problems.size() > 0) out.code = core::ExitCode::problems;
+  return out;
+}
+
+Outcome cmd_repair(const core::Config& config, Reporter& reporter, const std::string& version, bool applied,
+                   const WriteOptions& opt) {
+  Session s(config, reporter, "repair");
+  auto lock = take_lock(config, s, reporter);
+  auto rows = s.ledger().rows();
+  auto it = std::find_if(rows.begin(), rows.end(), [&](const core::LedgerRow& r) { return r.version == version; });
+  if (it == rows.end() || it->state != "failed")
+    throw core::Failure(fmt::format("version {} is not a failed migration; there is nothing to repair", version),
+                        "`autocrm-migrate status` shows failed migrations");
+  Outcome out;
+  out.report.set("command", "repair").set("version", version).set("resolution", applied ? "applied" : "rolled-back");
+  out.report.set("error", it->error);
+  if (opt.dry_run) return out;
+  confirm_production(config, reporter, opt, s, fmt::format("mark {} as {}", version, applied ? "applied" : "rolled back"));
+  if (applied) s.ledger().mark_applied(version, it->execution_ms);
+  else s.ledger().remove(version);
+  reporter.progress(fmt::format("{} marked {}", version, applied ? "applied" : "rolled back (removed from the ledger)"));
+  return out;
+}
+
+Outcome cmd_baseline(const core::Config& config, Reporter& reporter, const std::string& version,
+                     const WriteOptions& opt) {
+  auto files = core::discover_migrations(config.path("migrations_dir"));
+  if (std::none_of(files.begin(), files.end(), [&](const core::Migration& m) { return m.version == version; }))
+    throw core::UsageError(fmt::format("baseline {}: no migration file has this version", version));
+  Session s(config, reporter, "baseline");
+  std::unique_ptr<db::MigrationLock> lock;
+  if (!opt.dry_run) {
+    lock = take_lock(config, s, reporter);
+    s.ledger().ensure();
+  }
+  auto plan = core::build_plan(files, s.ledger().rows());
+  std::vector<const core::Migration*> adopt;
+  for (const auto& e : plan) {
+    if (e.state == core::EntryState::failed)
+      throw core::Failure(fmt::format("migration {} failed; repair it before a baseline", e.version));
+    if (e.version <= version && (e.state == core::EntryState::pending || e.state == core::EntryState::out_of_order))
+      adopt.push_back(e.file);
+  }
+  Outcome out;
+  core::Json list = core::Json::array();
+  for (const auto* m : adopt) list.push(core::Json::object().set("version", m->version).set("name", m->name));
+  out.report.set("command", "baseline").set("version", version).set("dry_run", opt.dry_run).set("recorded", list);
+  if (opt.dry_run || adopt.empty()) return out;
+  confirm_production(config, reporter, opt, s, fmt::format("record {} migration(s) as applied", adopt.size()));
+  s.ledger().record_baseline(adopt, s.applied_from());
+  reporter.progress(fmt::format("recorded {} migration(s) up to {} as applied (not run)", adopt.size(), version));
+  return out;
+}
+
+}  // namespace runner
