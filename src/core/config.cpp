@@ -105,8 +105,9 @@ struct Layer {
 };
 
 // Reads the keys of a TOML table into layer; env tables are skipped here (handled by the caller).
+// Values of sections that are not selected are checked but not expanded: their ${VAR}s need not exist.
 void read_table(const toml::table& table, const std::string& display, bool top_level, Layer& layer,
-                const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+                const std::function<std::optional<std::string>(const std::string&)>& getenv, bool expand = true) {
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     int line = static_cast<int>(key.source().begin.line);
@@ -120,8 +121,8 @@ void read_table(const toml::table& table, const std::string& display, bool top_l
     if (!spec)
       throw UsageError(fmt::format("{}: unknown key '{}'", where, name), fmt::format("known keys: {}", known_keys()));
     std::string text = node_text(*spec, node, where);
-    if (spec->type != ValueType::boolean) text = expand_variables(text, where, getenv);
-    check_type(*spec, text, where);
+    if (spec->type != ValueType::boolean && expand) text = expand_variables(text, where, getenv);
+    if (expand || text.find("${") == std::string::npos) check_type(*spec, text, where);
     layer.values[name] = ConfigValue{text, where};
   }
 }
@@ -222,6 +223,8 @@ Config Config::load(const LoadOptions& options) {
         config.m_env_names.emplace_back(name.str());
         if (!node.is_table())
           throw UsageError(fmt::format("{}:{}: env.{} must be a table", display, name.source().begin.line, name.str()));
+        Layer unused;
+        read_table(*node.as_table(), display, false, unused, getenv, false);
       }
       if (!config.m_env.text.empty()) {
         if (auto section = (*envs)[config.m_env.text].as_table()) {

@@ -1,5 +1,6 @@
 #include "core/secrets.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -99,6 +100,8 @@ void register_secret(const std::string& secret) {
     }
   }
   if (encoded != secret) secrets().push_back(encoded);
+  // Longest first, so that a secret containing another is masked whole.
+  std::sort(secrets().begin(), secrets().end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 std::string redact(std::string_view text) {

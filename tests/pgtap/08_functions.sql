@@ -1,0 +1,201 @@
+-- Functions for common operations: assign_ticket, change_ticket_status (with resolved_at and
+-- closed_at), knowledge base search, and the vector search where pgvector exists.
+begin;
+set search_path = public, tap, extensions;
+select plan(26);
+
+-- Fixture (as the superuser running the tests; rolled back at the end):
+--   org A 0a..0a (Acme): customer A 1111, customer B 2222, agent X 3333 (team X e1),
+--                        agent Y 4444 (team Y e2, not in X), admin A 5555
+--   org B 0b..0b (Globex): admin B 6666, customer C 7777 (team Z e3)
+--   tickets: T1 c..01 (customer A, team X), T2 c..02 (customer B, team Y),
+--            T3 c..03 (customer A, assigned to agent X, no team), T4 c..04 (customer C, team Z)
+--   messages: M1 d..01 on T1 by A, M2 d..02 on T2 by B, M3 d..03 on T3 by agent X, M4 d..04 on T4 by C
+-- The API roles need the tap schema to report results while acting as them.
+grant usage on schema tap to anon, authenticated, service_role;
+
+insert into public.organizations (id, name, domain) values
+  ('0a000000-0000-4000-8000-00000000000a', 'Acme', 'acme.test'),
+  ('0b000000-0000-4000-8000-00000000000b', 'Globex', 'globex.test');
+
+insert into auth.users (id, email) values
+  ('11111111-1111-4111-8111-111111111111', 'customer.a@acme.test'),
+  ('22222222-2222-4222-8222-222222222222', 'customer.b@acme.test'),
+  ('33333333-3333-4333-8333-333333333333', 'agent.x@acme.test'),
+  ('44444444-4444-4444-8444-444444444444', 'agent.y@acme.test'),
+  ('55555555-5555-4555-8555-555555555555', 'admin.a@acme.test'),
+  ('66666666-6666-4666-8666-666666666666', 'admin.b@globex.test'),
+  ('77777777-7777-4777-8777-777777777777', 'customer.c@globex.test');
+
+insert into public.profiles (id, role, full_name, organization_id) values
+  ('11111111-1111-4111-8111-111111111111', 'customer', 'Customer A', '0a000000-0000-4000-8000-00000000000a'),
+  ('22222222-2222-4222-8222-222222222222', 'customer', 'Customer B', '0a000000-0000-4000-8000-00000000000a'),
+  ('33333333-3333-4333-8333-333333333333', 'agent', 'Agent X', '0a000000-0000-4000-8000-00000000000a'),
+  ('44444444-4444-4444-8444-444444444444', 'agent', 'Agent Y', '0a000000-0000-4000-8000-00000000000a'),
+  ('55555555-5555-4555-8555-555555555555', 'admin', 'Admin A', '0a000000-0000-4000-8000-00000000000a'),
+  ('66666666-6666-4666-8666-666666666666', 'admin', 'Admin B', '0b000000-0000-4000-8000-00000000000b'),
+  ('77777777-7777-4777-8777-777777777777', 'customer', 'Customer C', '0b000000-0000-4000-8000-00000000000b');
+
+insert into public.teams (id, organization_id, name) values
+  ('0e000000-0000-4000-8000-0000000000e1', '0a000000-0000-4000-8000-00000000000a', 'Team X'),
+  ('0e000000-0000-4000-8000-0000000000e2', '0a000000-0000-4000-8000-00000000000a', 'Team Y'),
+  ('0e000000-0000-4000-8000-0000000000e3', '0b000000-0000-4000-8000-00000000000b', 'Team Z');
+
+insert into public.team_members (team_id, user_id) values
+  ('0e000000-0000-4000-8000-0000000000e1', '33333333-3333-4333-8333-333333333333'),
+  ('0e000000-0000-4000-8000-0000000000e2', '44444444-4444-4444-8444-444444444444'),
+  ('0e000000-0000-4000-8000-0000000000e3', '66666666-6666-4666-8666-666666666666');
+
+insert into public.tickets (id, title, customer_id, assigned_team_id, assigned_agent_id) values
+  ('c0000000-0000-4000-8000-000000000001', 'T1 printer on fire', '11111111-1111-4111-8111-111111111111', '0e000000-0000-4000-8000-0000000000e1', null),
+  ('c0000000-0000-4000-8000-000000000002', 'T2 cannot log in', '22222222-2222-4222-8222-222222222222', '0e000000-0000-4000-8000-0000000000e2', null),
+  ('c0000000-0000-4000-8000-000000000003', 'T3 invoice wrong', '11111111-1111-4111-8111-111111111111', null, '33333333-3333-4333-8333-333333333333'),
+  ('c0000000-0000-4000-8000-000000000004', 'T4 globex outage', '77777777-7777-4777-8777-777777777777', '0e000000-0000-4000-8000-0000000000e3', null);
+
+insert into public.messages (id, ticket_id, sender_id, message_type, content) values
+  ('d0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'customer', 'M1 it is still burning'),
+  ('d0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000002', '22222222-2222-4222-8222-222222222222', 'customer', 'M2 password reset fails'),
+  ('d0000000-0000-4000-8000-000000000003', 'c0000000-0000-4000-8000-000000000003', '33333333-3333-4333-8333-333333333333', 'agent', 'M3 we are looking into it'),
+  ('d0000000-0000-4000-8000-000000000004', 'c0000000-0000-4000-8000-000000000004', '77777777-7777-4777-8777-777777777777', 'customer', 'M4 everything is down');
+
+-- assign_ticket
+-- as admin a
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"55555555-5555-4555-8555-555555555555","role":"authenticated"}';
+select results_eq(
+  $$select assigned_agent_id, assigned_team_id, status::text from public.assign_ticket('c0000000-0000-4000-8000-000000000001', '33333333-3333-4333-8333-333333333333', '0e000000-0000-4000-8000-0000000000e1')$$,
+  $$values ('33333333-3333-4333-8333-333333333333'::uuid, '0e000000-0000-4000-8000-0000000000e1'::uuid, 'open')$$,
+  'admin A assigns T1 to agent X in team X; a new ticket becomes open');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000001', '44444444-4444-4444-8444-444444444444', '0e000000-0000-4000-8000-0000000000e1')$$,
+  '23514', 'agent 44444444-4444-4444-8444-444444444444 is not a member of team 0e000000-0000-4000-8000-0000000000e1',
+  'assigning to an agent who is not in the team is refused');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', null)$$,
+  '23514', null, 'assigning to a customer is refused');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000001', null, '0e000000-0000-4000-8000-0000000000e3')$$,
+  '23514', null, 'assigning to a team of another organization is refused');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000004', '55555555-5555-4555-8555-555555555555', null)$$,
+  '42501', null, 'admin A cannot assign a ticket of organization B');
+
+-- as agent x
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"33333333-3333-4333-8333-333333333333","role":"authenticated"}';
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000002', '33333333-3333-4333-8333-333333333333', null)$$,
+  '42501', null, 'agent X cannot take a ticket they do not work');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000003', '33333333-3333-4333-8333-333333333333', '0e000000-0000-4000-8000-0000000000e1')$$,
+  '42501', null, 'agent X cannot (re)assign a ticket to themselves');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000003', null, null)$$,
+  '42501', null, 'agent X cannot drop a ticket back to unassigned');
+select lives_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000003', '44444444-4444-4444-8444-444444444444', '0e000000-0000-4000-8000-0000000000e2')$$,
+  'agent X hands T3 off to agent Y in team Y');
+select results_eq($$select count(*)::int from public.tickets where id = 'c0000000-0000-4000-8000-000000000003'$$, array[0],
+  'after the hand-off agent X no longer sees T3');
+
+-- as agent y
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"44444444-4444-4444-8444-444444444444","role":"authenticated"}';
+select results_eq($$select assigned_agent_id from public.tickets where id = 'c0000000-0000-4000-8000-000000000003'$$,
+  array['44444444-4444-4444-8444-444444444444'::uuid], 'agent Y now works T3');
+-- as customer a
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000001', '44444444-4444-4444-8444-444444444444', null)$$,
+  '42501', null, 'customer A cannot assign tickets');
+-- as anon
+reset role;
+set local role anon;
+set local request.jwt.claims = '{"role":"anon"}';
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000001', null, null)$$,
+  '42501', null, 'anon cannot call assign_ticket');
+
+-- change_ticket_status: resolved_at / closed_at follow the status.
+-- as agent y
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"44444444-4444-4444-8444-444444444444","role":"authenticated"}';
+select results_eq(
+  $$select status::text, resolved_at is not null, closed_at is not null from public.change_ticket_status('c0000000-0000-4000-8000-000000000003', 'resolved')$$,
+  $$values ('resolved', true, false)$$, 'resolving sets resolved_at only');
+select results_eq(
+  $$select status::text, resolved_at is not null, closed_at is not null from public.change_ticket_status('c0000000-0000-4000-8000-000000000003', 'closed')$$,
+  $$values ('closed', true, true)$$, 'closing keeps resolved_at and sets closed_at');
+-- as customer a
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
+select results_eq(
+  $$select status::text, resolved_at, closed_at from public.change_ticket_status('c0000000-0000-4000-8000-000000000003', 'open')$$,
+  $$values ('open', null::timestamptz, null::timestamptz)$$, 'customer A reopens their closed ticket: both timestamps cleared');
+select throws_ok(
+  $$select public.change_ticket_status('c0000000-0000-4000-8000-000000000003', 'resolved')$$,
+  '42501', null, 'customer A cannot resolve their own ticket');
+select results_eq(
+  $$select status::text, resolved_at is not null, closed_at is not null from public.change_ticket_status('c0000000-0000-4000-8000-000000000001', 'closed')$$,
+  $$values ('closed', true, true)$$, 'customer A closes their ticket');
+select throws_ok(
+  $$select public.change_ticket_status('c0000000-0000-4000-8000-000000000002', 'closed')$$,
+  '42501', null, 'customer A cannot change the status of customer B''s ticket');
+select throws_ok(
+  $$update public.tickets set resolved_at = now() - interval '1 year' where id = 'c0000000-0000-4000-8000-000000000001'$$,
+  '23514', null, 'an API user cannot backdate resolved_at: only the status sets it (check constraint)');
+-- as agent y
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"44444444-4444-4444-8444-444444444444","role":"authenticated"}';
+select throws_ok(
+  $$select public.change_ticket_status('c0000000-0000-4000-8000-000000000001', 'open')$$,
+  '42501', null, 'agent Y cannot change the status of a ticket outside their teams');
+
+-- as superuser
+reset role;
+set local request.jwt.claims = '';
+select results_eq(
+  $$insert into public.tickets (title, customer_id, status) values ('imported', '11111111-1111-4111-8111-111111111111', 'resolved') returning resolved_at is not null, closed_at is null$$,
+  $$values (true, true)$$, 'even a privileged import gets a consistent resolved_at');
+select throws_ok(
+  $$insert into public.tickets (title, status, resolved_at, closed_at) values ('bad', 'open', now(), null)$$,
+  '23514', null, 'check constraint: an open ticket cannot keep resolved_at... set by hand after the trigger');
+
+-- Knowledge base search (full text) and vector search (defect 19).
+insert into public.kb_articles (id, title, content, author_id, published_at) values
+  ('a0000000-0000-4000-8000-000000000001', 'Reset your password', 'Choose reset password in the settings.', '55555555-5555-4555-8555-555555555555', now() - interval '1 hour'),
+  ('a0000000-0000-4000-8000-000000000002', 'Billing questions', 'Invoices are sent monthly; a password is not needed.', '55555555-5555-4555-8555-555555555555', now() - interval '1 hour');
+-- as customer a
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
+select results_eq($$select id from public.search_kb_articles('reset password')$$,
+  array['a0000000-0000-4000-8000-000000000001'::uuid], 'search_kb_articles finds the matching article');
+select results_eq($$select id from public.search_kb_articles('password', 5)$$,
+  array['a0000000-0000-4000-8000-000000000001'::uuid, 'a0000000-0000-4000-8000-000000000002'::uuid],
+  'a word in the title ranks above a word in the body');
+-- as superuser
+reset role;
+set local request.jwt.claims = '';
+select ok(
+  case when exists (select 1 from pg_extension where extname = 'vector')
+       then to_regprocedure('public.match_kb_articles(extensions.vector,integer,double precision)') is not null
+            or exists (select 1 from pg_proc where proname = 'match_kb_articles')
+       else (select count(*) = 4 from private.skipped_features
+              where feature in ('extension vector', 'column public.kb_articles.embedding',
+                                'index public.idx_kb_articles_embedding', 'function public.match_kb_articles'))
+            and not exists (select 1 from pg_proc where proname = 'match_kb_articles')
+  end,
+  'match_kb_articles exists where pgvector does; elsewhere its skip is recorded');
+
+reset role;
+select * from finish();
+rollback;

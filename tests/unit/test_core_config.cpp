@@ -1,0 +1,119 @@
+// Configuration precedence, origins, environments, ${VAR}s and every rejection.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+struct Env {
+  std::map<std::string, std::string> vars;
+  std::function<std::optional<std::string>(const std::string&)> fn() const {
+    return [this](const std::string& k) -> std::optional<std::string> {
+      auto it = vars.find(k);
+      return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+  }
+};
+
+core::Config load(const std::string& text, const Env& env = {}, const std::string& env_name = "",
+                  std::map<std::string, std::string> flags = {}) {
+  core::LoadOptions o;
+  o.config_text = text;
+  o.getenv = env.fn();
+  o.env_name = env_name;
+  o.flags = std::move(flags);
+  o.cwd = "/project";
+  return core::Config::load(o);
+}
+
+std::string error_of(const std::string& text, const Env& env = {}, const std::string& env_name = "") {
+  try {
+    load(text, env, env_name);
+  } catch (const core::UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("defaults < file < [env.NAME] < environment < flags, each with its origin") {
+  const std::string text =
+      "lock_timeout = \"2s\"\n"
+      "ledger_table = \"from_file\"\n"
+      "migrations_dir = \"db/migrations\"\n"
+      "[env.ci]\n"
+      "lock_timeout = \"3s\"\n"
+      "statement_timeout = 1500\n";
+  auto defaults = load("");
+  CHECK(defaults.get("lock_timeout") == "5s");
+  CHECK(defaults.origin("lock_timeout") == "default");
+
+  auto file = load(text);
+  CHECK(file.get("lock_timeout") == "2s");
+  CHECK(file.origin("lock_timeout") == "autocrm-migrate.toml:1");
+  CHECK(file.path("migrations_dir") == std::filesystem::path("/project/db/migrations"));
+
+  auto ci = load(text, {}, "ci");
+  CHECK(ci.get("lock_timeout") == "3s");
+  CHECK(ci.origin("lock_timeout") == "autocrm-migrate.toml:5 [env.ci]");
+  CHECK(ci.duration_ms("statement_timeout") == 1500);
+
+  Env env{{{"AUTOCRM_MIGRATE_LOCK_TIMEOUT", "4s"}, {"DATABASE_URL", "postgresql://u:secret@h/db"}}};
+  auto from_env = load(text, env, "ci");
+  CHECK(from_env.get("lock_timeout") == "4s");
+  CHECK(from_env.origin("lock_timeout") == "env AUTOCRM_MIGRATE_LOCK_TIMEOUT");
+  CHECK(from_env.origin("database_url") == "env DATABASE_URL");
+
+  auto flagged = load(text, env, "ci", {{"lock_timeout", "6s"}});
+  CHECK(flagged.get("lock_timeout") == "6s");
+  CHECK(flagged.origin("lock_timeout") == "flag --lock-timeout");
+  CHECK(flagged.get("ledger_table") == "from_file");
+}
+
+TEST_CASE("AUTOCRM_MIGRATE_DATABASE_URL wins over DATABASE_URL; AUTOCRM_MIGRATE_ENV selects an environment") {
+  Env env{{{"DATABASE_URL", "postgresql://a/x"},
+           {"AUTOCRM_MIGRATE_DATABASE_URL", "postgresql://b/y"},
+           {"AUTOCRM_MIGRATE_ENV", "ci"}}};
+  auto c = load("[env.ci]\nlock_wait = \"1s\"\n", env);
+  CHECK(c.get("database_url") == "postgresql://b/y");
+  CHECK(c.env().text == "ci");
+  CHECK(c.get("lock_wait") == "1s");
+}
+
+TEST_CASE("config show masks the password") {
+  Env env{{{"DATABASE_URL", "postgresql://app:s3cret@db.example.com:5432/crm?sslmode=require"}}};
+  auto c = load("", env);
+  for (const auto& [key, v] : c.entries())
+    if (key == "database_url") CHECK(v.text == "postgresql://app:****@db.example.com:5432/crm?sslmode=require");
+}
+
+TEST_CASE("${VAR} and ${VAR:-default} expand; a missing variable names the line") {
+  Env env{{{"PROD_URL", "postgresql://p/prod"}}};
+  CHECK(load("database_url = \"${PROD_URL}\"\n", env).get("database_url") == "postgresql://p/prod");
+  CHECK(load("ledger_schema = \"${SCHEMA:-fallback}\"\n", env).get("ledger_schema") == "fallback");
+  CHECK(error_of("\n\ndatabase_url = \"${NOPE}\"\n") ==
+        "autocrm-migrate.toml:3: environment variable NOPE is not set");
+  // A variable in an environment that is not selected is not needed.
+  CHECK(error_of("[env.production]\ndatabase_url = \"${NOPE}\"\n") == "(no error)");
+  CHECK(error_of("[env.production]\ndatabase_url = \"${NOPE}\"\n", {}, "production") ==
+        "autocrm-migrate.toml:2: environment variable NOPE is not set");
+}
+
+TEST_CASE("unknown keys, wrong types, bad TOML and unknown environments are errors naming the line") {
+  CHECK(error_of("lock_timout = \"5s\"\n") == "autocrm-migrate.toml:1: unknown key 'lock_timout'");
+  CHECK(error_of("ledger_schema = \"a\"\nproduction = \"yes\"\n") ==
+        "autocrm-migrate.toml:2: production must be true or false");
+  CHECK(error_of("lock_timeout = \"soon\"\n") ==
+        "autocrm-migrate.toml:1: lock_timeout must be a duration (\"500ms\", \"5s\", \"2min\", or milliseconds as an "
+        "integer), not 'soon'");
+  CHECK(error_of("migrations_dir = 3\n") == "autocrm-migrate.toml:1: migrations_dir must be a path string");
+  CHECK(error_of("[env.ci]\nbogus = 1\n") == "autocrm-migrate.toml:2: unknown key 'bogus'");
+  CHECK(error_of("ledger_schema = \"x\n").starts_with("autocrm-migrate.toml:1:"));
+  CHECK(error_of("", {}, "staging") == "unknown environment 'staging' (flag --env)");
+  Env bad{{{"AUTOCRM_MIGRATE_LOCK_WAIT", "forever"}}};
+  CHECK(error_of("", bad).starts_with("env AUTOCRM_MIGRATE_LOCK_WAIT: lock_wait must be a duration"));
+}
