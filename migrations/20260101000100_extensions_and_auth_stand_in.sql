@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 1: API roles, bookkeeping schema, extensions and the Supabase auth stand-in.
 --
 -- Fixes defect 1 (moddatetime is created here, before any updated_at trigger), defect 2 (no
@@ -9,8 +10,6 @@
 -- extensions themselves, schema auth, the usage grant on public) is created only when missing, and
 -- what this file did create is recorded in private.installed_objects so that the down section
 -- removes exactly that and nothing of Supabase's own.
-
--- migrate:up
 
 -- Supabase's API roles. Roles are cluster-wide: create them only if missing and never drop them.
 -- service_role bypasses row level security as on Supabase.
@@ -187,7 +186,7 @@ begin
 end
 $$;
 
+-- The roles anon, authenticated and service_role are cluster-wide and deliberately kept.
 drop table private.skipped_features;
 drop table private.installed_objects;
 drop schema private;
--- The roles anon, authenticated and service_role are cluster-wide and deliberately kept.

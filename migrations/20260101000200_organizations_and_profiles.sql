@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 2 (plan section 1): organizations, profiles and the role helpers.
 --
 -- defect 1: each handle_updated_at trigger is created after its table.
@@ -5,8 +6,6 @@
 -- defect 9: role checks go through small security definer helpers in schema private with an
 --           empty search_path, so policies on profiles never select from profiles themselves.
 -- defect 16: auth.uid() and the helpers are wrapped as (select ...) so they run once per query.
-
--- migrate:up
 
 create type public.user_role as enum ('customer', 'agent', 'admin');
 

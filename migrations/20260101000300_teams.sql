@@ -1,10 +1,9 @@
+-- migrate:up
 -- AutoCRM schema, step 3 (plan section 2): teams and team membership.
 --
 -- defect 2: gen_random_uuid() instead of uuid_generate_v4().
 -- defect 4: teams carry organization_id.
 -- defect 12: RLS was enabled with no policy; every command now has one.
-
--- migrate:up
 
 create table public.teams (
   id uuid primary key default gen_random_uuid(),

@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 4 (plan section 3): tickets.
 --
 -- defect 4: tickets carry organization_id (derived from the customer when not given).
@@ -11,8 +12,6 @@
 -- * an assigned agent must be an agent/admin of the ticket's organization and, when a team is
 --   set too, a member of that team (checked for every writer, service_role included);
 -- * resolved_at/closed_at always follow status (trigger + check constraints).
-
--- migrate:up
 
 create type public.ticket_status as enum ('new', 'open', 'pending', 'resolved', 'closed');
 create type public.ticket_priority as enum ('low', 'medium', 'high', 'urgent');
@@ -77,7 +76,8 @@ revoke all on function private.check_ticket_assignment(uuid, uuid, uuid) from pu
 grant execute on function private.check_ticket_assignment(uuid, uuid, uuid) to authenticated, service_role;
 
 -- security invoker on purpose: current_user is the writer, so callers that bypass RLS (superuser,
--- service_role, security definer functions such as public.assign_ticket) skip the per-role rules.
+-- service_role, the table owner, hence security definer functions such as public.assign_ticket)
+-- skip the per-role rules; the status timestamps and assignment integrity apply to everyone.
 create function private.guard_ticket_write() returns trigger
 language plpgsql set search_path = ''
 as $$
@@ -85,8 +85,13 @@ declare
   v_privileged boolean;
   v_role public.user_role;
 begin
-  select r.rolsuper or r.rolbypassrls into v_privileged
-    from pg_catalog.pg_roles r where r.rolname = current_user;
+  -- Privileged = bypasses RLS here: superuser, BYPASSRLS (service_role) or the table's owner
+  -- (security definer functions owned by the migration role).
+  select r.rolsuper or r.rolbypassrls
+         or pg_catalog.pg_has_role(current_user, c.relowner, 'MEMBER')
+    into v_privileged
+    from pg_catalog.pg_roles r, pg_catalog.pg_class c
+   where r.rolname = current_user and c.oid = tg_relid;
   v_privileged := coalesce(v_privileged, false);
 
   if tg_op = 'INSERT' then

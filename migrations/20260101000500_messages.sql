@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 5 (plan section 4): messages on tickets.
 --
 -- defect 12: messages had only a select policy (customers could not reply); all four commands
@@ -5,8 +6,6 @@
 -- defect 13: a message is visible exactly when its ticket is: the policies test the ticket through
 --            the tickets table's own row level security, so the two can never disagree.
 -- defect 16: (select auth.uid()) once per query.
-
--- migrate:up
 
 create type public.message_type as enum ('customer', 'agent', 'system', 'ai');
 

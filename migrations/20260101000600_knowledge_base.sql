@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 6 (plan section 5): knowledge base categories and articles, full-text
 -- search.
 --
@@ -6,8 +7,6 @@
 --           created only where pgvector exists (defect 19).
 -- defect 12: RLS was enabled with no policy (the knowledge base was unreadable); published
 --            articles are now readable by every signed-in user, and staff write.
-
--- migrate:up
 
 create table public.kb_categories (
   id uuid primary key default gen_random_uuid(),

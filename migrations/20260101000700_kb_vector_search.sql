@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 7 (plan section 5, AI search): kb_articles.embedding, its ivfflat index and
 -- the similarity search function.
 --
@@ -9,8 +10,6 @@
 --           private.skipped_features, so status/check tooling can show them later.
 -- The plan's "GiST index for vector similarity" is an ivfflat index with vector_cosine_ops, which
 -- is what pgvector provides for cosine distance (<=>).
-
--- migrate:up
 
 do $$
 declare

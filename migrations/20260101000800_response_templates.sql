@@ -1,10 +1,9 @@
+-- migrate:up
 -- AutoCRM schema, step 8 (plan section 6): response templates (macros).
 --
 -- defect 12: RLS was enabled with no policy. Templates now belong to their team: the team's
 -- members read and maintain them, admins manage every team template of their organization, and
 -- a template without a team is the author's personal template. Customers never see templates.
-
--- migrate:up
 
 create table public.response_templates (
   id uuid primary key default gen_random_uuid(),

@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 9 (plan section 7): analytics materialized views and their refresh.
 --
 -- defect 10: each view has a unique index without WHERE, so REFRESH ... CONCURRENTLY works.
@@ -8,8 +9,6 @@
 -- Also fixed: the plan's agent_performance counted count(*) over a join with messages, which
 -- multiplied tickets by their messages; messages are now pre-aggregated per ticket.
 -- Days are cut in UTC (date_trunc(..., 'UTC')) so a refresh never depends on the session time zone.
-
--- migrate:up
 
 create schema analytics;
 comment on schema analytics is 'autocrm: analytics materialized views; not exposed, read through public.get_ticket_metrics() and public.get_agent_performance()';

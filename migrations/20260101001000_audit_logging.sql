@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 10 (plan section 8): audit log, partitioned by month, and the audit
 -- trigger on every audited table.
 --
@@ -17,8 +18,6 @@
 --            partition, and private.create_audit_log_partitions() to create upcoming months.
 -- actor_id has no foreign key on purpose: audit history must survive the deletion of its actor
 -- and must never block a write.
-
--- migrate:up
 
 create type public.audit_action as enum ('create', 'update', 'delete');
 

@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 11: the plan's index file, plus the indexes it missed.
 --
 -- defect 6: the index file's bare "commit;" is gone (a migration section is one transaction run
@@ -7,8 +8,6 @@
 -- here, never silently accepted with a different definition. The embedding index
 -- (idx_kb_articles_embedding) is created with the vector column in the kb_vector_search
 -- migration, and the analytics views' unique indexes in the analytics migration.
-
--- migrate:up
 
 -- profiles: role for back-office filters; organization_id for every org-scoped policy (FK).
 create index idx_profiles_role on public.profiles (role);

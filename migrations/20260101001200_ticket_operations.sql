@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 12: functions for common ticket operations (defect 18: the plan asked for
 -- "functions for common operations" and named none).
 --
@@ -8,8 +9,6 @@
 -- public.change_ticket_status(ticket, status): security invoker, so the tickets policies and the
 --   guard trigger decide who may do what (customers close/reopen, staff anything on tickets they
 --   work); resolved_at/closed_at follow the status (trigger guard_ticket_write).
-
--- migrate:up
 
 create function public.assign_ticket(p_ticket_id uuid, p_agent_id uuid default null, p_team_id uuid default null)
 returns public.tickets

@@ -1,3 +1,4 @@
+-- migrate:up
 -- AutoCRM schema, step 13: vacuum settings and scheduled maintenance (defect 18: the plan asked for
 -- vacuum/analyze settings and maintenance tasks and named none).
 --
@@ -9,8 +10,6 @@
 --   scheduled: refresh the analytics views every 15 minutes and create audit partitions daily.
 --   Elsewhere a NOTICE says so and private.skipped_features records it; the routine to run by
 --   hand or from another scheduler is in docs/schema.md.
-
--- migrate:up
 
 alter table public.tickets set (autovacuum_vacuum_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02);
 alter table public.messages set (autovacuum_vacuum_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02);

@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
              "(DATABASE_URL, AUTOCRM_MIGRATE_*) < flags. Without a database URL or PG* environment, commands use "
              "the embedded local PostgreSQL (see `dev`).");
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand: `up --yes`
   app.set_version_flag("--version", std::string("autocrm-migrate ") + AUTOCRM_VERSION);
 
   GlobalOptions g;
@@ -231,9 +232,9 @@ int run(int argc, char** argv) {
       else if (dev_action == "reset") cluster.reset(progress);
       else if (dev_action == "psql") {
         cluster.ensure_running(progress);
-        std::vector<std::string> argv{"psql", cluster.url()};
-        argv.insert(argv.end(), psql_args.begin(), psql_args.end());
-        local::exec_process(argv);
+        std::vector<std::string> psql_argv{"psql", cluster.url()};
+        psql_argv.insert(psql_argv.end(), psql_args.begin(), psql_args.end());
+        local::exec_process(psql_argv);
         throw core::Failure("cannot run psql", "apt-get install -y postgresql-client-15");
       }
       out.report.set("cluster", cluster.status_json());

@@ -40,7 +40,7 @@ std::string error_of(const std::string& text, const Env& env = {}, const std::st
 
 }  // namespace
 
-TEST_CASE("defaults < file < [env.NAME] < environment < flags, each with its origin") {
+TEST_CASE("defaults < file < [env.NAME] < environment < flags / each with its origin") {
   const std::string text =
       "lock_timeout = \"2s\"\n"
       "ledger_table = \"from_file\"\n"
@@ -74,7 +74,7 @@ TEST_CASE("defaults < file < [env.NAME] < environment < flags, each with its ori
   CHECK(flagged.get("ledger_table") == "from_file");
 }
 
-TEST_CASE("AUTOCRM_MIGRATE_DATABASE_URL wins over DATABASE_URL; AUTOCRM_MIGRATE_ENV selects an environment") {
+TEST_CASE("AUTOCRM_MIGRATE_DATABASE_URL wins over DATABASE_URL - AUTOCRM_MIGRATE_ENV selects an environment") {
   Env env{{{"DATABASE_URL", "postgresql://a/x"},
            {"AUTOCRM_MIGRATE_DATABASE_URL", "postgresql://b/y"},
            {"AUTOCRM_MIGRATE_ENV", "ci"}}};
@@ -91,7 +91,7 @@ TEST_CASE("config show masks the password") {
     if (key == "database_url") CHECK(v.text == "postgresql://app:****@db.example.com:5432/crm?sslmode=require");
 }
 
-TEST_CASE("${VAR} and ${VAR:-default} expand; a missing variable names the line") {
+TEST_CASE("${VAR} and ${VAR:-default} expand - a missing variable names the line") {
   Env env{{{"PROD_URL", "postgresql://p/prod"}}};
   CHECK(load("database_url = \"${PROD_URL}\"\n", env).get("database_url") == "postgresql://p/prod");
   CHECK(load("ledger_schema = \"${SCHEMA:-fallback}\"\n", env).get("ledger_schema") == "fallback");
@@ -103,7 +103,7 @@ TEST_CASE("${VAR} and ${VAR:-default} expand; a missing variable names the line"
         "autocrm-migrate.toml:2: environment variable NOPE is not set");
 }
 
-TEST_CASE("unknown keys, wrong types, bad TOML and unknown environments are errors naming the line") {
+TEST_CASE("unknown keys / wrong types / bad TOML and unknown environments are errors naming the line") {
   CHECK(error_of("lock_timout = \"5s\"\n") == "autocrm-migrate.toml:1: unknown key 'lock_timout'");
   CHECK(error_of("ledger_schema = \"a\"\nproduction = \"yes\"\n") ==
         "autocrm-migrate.toml:2: production must be true or false");

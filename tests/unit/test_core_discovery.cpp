@@ -37,7 +37,7 @@ std::string error_of(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("files are sorted by version; other files and hidden files are ignored") {
+TEST_CASE("files are sorted by version - other files and hidden files are ignored") {
   TempDir d;
   d.write("20260101000002_second.sql", k_body);
   d.write("20260101000001_first.sql", k_body);

@@ -25,7 +25,7 @@ const std::string k_valid = "-- migrate:up\ncreate table t (id int);\n-- migrate
 
 }  // namespace
 
-TEST_CASE("a valid file yields version, name, sections and body lines") {
+TEST_CASE("a valid file yields version / name / sections and body lines") {
   auto m = parse(k_valid);
   CHECK(m.version == "20260101000000");
   CHECK(m.name == "init");
@@ -51,7 +51,7 @@ TEST_CASE("file names are checked") {
   CHECK(error_of(k_valid, "20260101000000_.sql").find("the name part '' must be") != std::string::npos);
 }
 
-TEST_CASE("sections: missing, repeated, misordered, empty, unknown markers and options") {
+TEST_CASE("sections: missing / repeated / misordered / empty / unknown markers and options") {
   CHECK(error_of("create table t (id int);\n-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n") ==
         "migrations/20260101000000_init.sql:1: SQL before '-- migrate:up'");
   CHECK(error_of("-- just a comment\n") == "migrations/20260101000000_init.sql:1: no '-- migrate:up' section");
@@ -88,7 +88,7 @@ TEST_CASE("transaction:false on either marker") {
   CHECK_FALSE(m.down.transaction);
 }
 
-TEST_CASE("checksums ignore line endings and a BOM, not content") {
+TEST_CASE("checksums ignore line endings and a BOM / not content") {
   auto lf = parse(k_valid);
   std::string crlf = k_valid;
   for (std::size_t p = 0; (p = crlf.find('\n', p)) != std::string::npos; p += 2) crlf.replace(p, 1, "\r\n");

@@ -32,7 +32,7 @@ std::vector<std::string> versions(const std::vector<const core::PlanEntry*>& ent
 
 }  // namespace
 
-TEST_CASE("states: applied, pending, out-of-order, changed, missing, failed") {
+TEST_CASE("states: applied / pending / out-of-order / changed / missing / failed") {
   std::vector<core::Migration> files{file("20260101000001"), file("20260101000002", "new"), file("20260101000003"),
                                      file("20260101000005"), file("20260101000006")};
   std::vector<core::LedgerRow> rows{row("20260101000001"), row("20260101000002"), row("20260101000004"),
@@ -55,7 +55,7 @@ TEST_CASE("states: applied, pending, out-of-order, changed, missing, failed") {
   CHECK_FALSE(s.clean());
 }
 
-TEST_CASE("up selects pending in order, honours --to and --step") {
+TEST_CASE("up selects pending in order / honours --to and --step") {
   std::vector<core::Migration> files{file("20260101000001"), file("20260101000002"), file("20260101000003")};
   auto plan = core::build_plan(files, {row("20260101000001")});
   CHECK(versions(core::select_up(plan, {})) == std::vector<std::string>{"20260101000002", "20260101000003"});
@@ -65,7 +65,7 @@ TEST_CASE("up selects pending in order, honours --to and --step") {
                        "--to 20990101000000: no migration has this version", core::UsageError);
 }
 
-TEST_CASE("up refuses failed, changed and out-of-order unless allowed") {
+TEST_CASE("up refuses failed / changed and out-of-order unless allowed") {
   std::vector<core::Migration> files{file("20260101000001", "edited"), file("20260101000002")};
   auto changed = core::build_plan(files, {row("20260101000001")});
   CHECK_THROWS_WITH_AS(core::select_up(changed, {}),
@@ -85,7 +85,7 @@ TEST_CASE("up refuses failed, changed and out-of-order unless allowed") {
                        core::Failure);
 }
 
-TEST_CASE("down selects applied newest first: --step, --to, --all; refuses irreversible") {
+TEST_CASE("down selects applied newest first: --step / --to / --all - refuses irreversible") {
   std::vector<core::Migration> files{file("20260101000001"), file("20260101000002"), file("20260101000003")};
   auto plan = core::build_plan(files, {row("20260101000001"), row("20260101000002"), row("20260101000003")});
   CHECK(versions(core::select_down(plan, {})) == std::vector<std::string>{"20260101000003"});

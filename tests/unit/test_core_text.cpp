@@ -55,7 +55,7 @@ TEST_CASE("text helpers") {
   CHECK(bad->column == 3);
 }
 
-TEST_CASE("new: versions, names and templates") {
+TEST_CASE("new: versions / names and templates") {
   CHECK(core::next_version("20261231235959") == "20270101000000");
   CHECK(core::render_template("{{version}} {{name}} {{table}} {{other}}", "1", "n", "t") == "1 n t {{other}}");
   CHECK_THROWS_WITH_AS(core::check_new_name("Add-Users", "migration name"),
