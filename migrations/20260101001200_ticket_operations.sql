@@ -17,20 +17,26 @@ as $$
 declare
   v_ticket public.tickets;
   v_uid uuid := (select auth.uid());
+  v_org_admin boolean;
+  v_works_it boolean;
 begin
   select * into v_ticket from public.tickets t where t.id = p_ticket_id for update;
+  if not found then
+    raise exception 'ticket % not found or not yours to assign', p_ticket_id using errcode = '42501';
+  end if;
 
   if not (select private.is_service_caller()) then
-    if not found
-       or not ((select private.is_admin()) and v_ticket.organization_id = (select private.current_org_id()))
-       and not ((select private.is_staff())
-                and (v_ticket.assigned_agent_id = v_uid
-                     or (v_ticket.assigned_team_id is not null
-                         and private.is_team_member(v_ticket.assigned_team_id)))) then
+    -- coalesce: an unassigned ticket must not turn these checks into null (= not refused).
+    v_org_admin := coalesce((select private.is_admin())
+                            and v_ticket.organization_id = (select private.current_org_id()), false);
+    v_works_it := coalesce((select private.is_staff())
+                           and (v_ticket.assigned_agent_id = v_uid
+                                or private.is_team_member(v_ticket.assigned_team_id)), false);
+    if not (v_org_admin or v_works_it) then
       -- Same answer for "does not exist" and "not yours": no probing of other tickets.
       raise exception 'ticket % not found or not yours to assign', p_ticket_id using errcode = '42501';
     end if;
-    if not ((select private.is_admin()) and v_ticket.organization_id = (select private.current_org_id())) then
+    if not v_org_admin then
       if p_agent_id = v_uid then
         raise exception 'agents cannot assign a ticket to themselves; ask an admin or hand it to a teammate'
           using errcode = '42501';
@@ -40,8 +46,6 @@ begin
           using errcode = '42501';
       end if;
     end if;
-  elsif not found then
-    raise exception 'ticket % not found', p_ticket_id using errcode = 'P0002';
   end if;
 
   perform private.check_ticket_assignment(v_ticket.organization_id, p_agent_id, p_team_id);

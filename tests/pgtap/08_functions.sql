@@ -2,7 +2,7 @@
 -- closed_at), knowledge base search, and the vector search where pgvector exists.
 begin;
 set search_path = public, tap, extensions;
-select plan(27);
+select plan(29);
 
 -- Fixture (as the superuser running the tests; rolled back at the end):
 --   org A 0a..0a (Acme): customer A 1111, customer B 2222, agent X 3333 (team X e1),
@@ -58,6 +58,11 @@ insert into public.messages (id, ticket_id, sender_id, message_type, content) va
   ('d0000000-0000-4000-8000-000000000003', 'c0000000-0000-4000-8000-000000000003', '33333333-3333-4333-8333-333333333333', 'agent', 'M3 we are looking into it'),
   ('d0000000-0000-4000-8000-000000000004', 'c0000000-0000-4000-8000-000000000004', '77777777-7777-4777-8777-777777777777', 'customer', 'M4 everything is down');
 
+-- Unassigned tickets: T5 (customer B, organization A) and T6 (customer C, organization B).
+insert into public.tickets (id, title, customer_id) values
+  ('c0000000-0000-4000-8000-000000000005', 'T5 unassigned', '22222222-2222-4222-8222-222222222222'),
+  ('c0000000-0000-4000-8000-000000000006', 'T6 unassigned', '77777777-7777-4777-8777-777777777777');
+
 -- assign_ticket
 -- as admin a
 reset role;
@@ -106,6 +111,12 @@ set local role authenticated;
 set local request.jwt.claims = '{"sub":"44444444-4444-4444-8444-444444444444","role":"authenticated"}';
 select results_eq($$select assigned_agent_id from public.tickets where id = 'c0000000-0000-4000-8000-000000000003'$$,
   array['44444444-4444-4444-8444-444444444444'::uuid], 'agent Y now works T3');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000005', '33333333-3333-4333-8333-333333333333', '0e000000-0000-4000-8000-0000000000e1')$$,
+  '42501', null, 'agent Y cannot route an unassigned ticket they do not work');
+select throws_ok(
+  $$select public.assign_ticket('c0000000-0000-4000-8000-000000000006', null, '0e000000-0000-4000-8000-0000000000e3')$$,
+  '42501', null, 'agent Y cannot route an unassigned ticket of organization B');
 -- as customer a
 reset role;
 set local role authenticated;
