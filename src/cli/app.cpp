@@ -15,6 +15,7 @@
 #include "core/sql_error.hpp"
 #include "local/cluster.hpp"
 #include "local/process.hpp"
+#include "runner/check_command.hpp"
 #include "runner/commands.hpp"
 #include "runner/new_migration.hpp"
 #include "runner/session.hpp"
@@ -69,7 +70,8 @@ int run(int argc, char** argv) {
   GlobalOptions g;
   app.add_option("--config", g.config_file, "configuration file (default: autocrm-migrate.toml here or above)");
   app.add_option("--env", g.env, "environment section of the configuration, e.g. ci, production");
-  app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", g.format, "output format: text, json (every command); junit, github (check)")
+      ->check(CLI::IsMember({"text", "json", "junit", "github"}));
   app.add_flag("--yes,-y", g.yes, "confirm writes to a production environment without asking");
   add_config_flag(app, g, "database_url", "PostgreSQL URL (overrides DATABASE_URL)");
   add_config_flag(app, g, "migrations_dir", "folder of migration files");
@@ -186,6 +188,19 @@ int run(int argc, char** argv) {
     };
   });
 
+  // check
+  auto* check = app.add_subcommand("check", "compare the database with the documented schema (declaration): RLS "
+                                            "coverage, triggers, indexes, and security and performance lints");
+  std::string fail_on = "error";
+  check->add_option("--fail-on", fail_on, "the level that makes check exit 3")
+      ->check(CLI::IsMember({"error", "warning", "info"}))
+      ->capture_default_str();
+  check->callback([&] {
+    action = [&](const core::Config& c, ConsoleReporter& r) {
+      return runner::cmd_check(c, r, {core::parse_level(fail_on)});
+    };
+  });
+
   // config show
   auto* config_cmd = app.add_subcommand("config", "show the effective configuration");
   config_cmd->require_subcommand(1);
@@ -260,6 +275,11 @@ int run(int argc, char** argv) {
     return static_cast<int>(e.code());
   }
   format = g.format == "json" ? Format::json : Format::text;
+  bool check_format = g.format == "junit" || g.format == "github";
+  if (check_format && !check->parsed()) {
+    print_err("autocrm-migrate: error: --format " + g.format + " is only for `check`; use text or json");
+    return static_cast<int>(core::ExitCode::usage);
+  }
 
   ConsoleReporter reporter(format);
   try {
@@ -267,7 +287,9 @@ int run(int argc, char** argv) {
     write.yes = g.yes;
     runner::Outcome out = action(config, reporter);
     if (reporter.notices().size() > 0) out.report.set("notices", reporter.notices());
-    if (format == Format::json) {
+    if (check->parsed()) {
+      print_check_report(out, g.format);
+    } else if (format == Format::json) {
       print_out(out.report.dump());
     } else {
       print_text_report(out);

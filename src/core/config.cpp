@@ -9,6 +9,7 @@
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "core/secrets.hpp"
+#include "core/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -102,7 +103,35 @@ std::string node_text(const KeySpec& spec, const toml::node& node, const std::st
 
 struct Layer {
   std::map<std::string, ConfigValue> values;
+  std::vector<Suppression> suppressions;
 };
+
+// Reads [[suppress]] entries: rule, object and reason, all required; the rule must exist.
+void read_suppressions(const toml::node& node, const std::string& display, Layer& layer) {
+  const toml::array* list = node.as_array();
+  std::string where = fmt::format("{}:{}", display, node.source().begin.line);
+  if (!list || !list->is_array_of_tables())
+    throw UsageError(fmt::format("{}: suppress must be an array of tables: [[suppress]] with rule, object, reason", where));
+  for (const auto& entry : *list) {
+    const toml::table& t = *entry.as_table();
+    std::string at = fmt::format("{}:{}", display, t.source().begin.line);
+    Suppression s;
+    s.origin = at;
+    for (const auto& [k, v] : t) {
+      std::string key(k.str());
+      std::string kat = fmt::format("{}:{}", display, k.source().begin.line);
+      if (key != "rule" && key != "object" && key != "reason")
+        throw UsageError(fmt::format("{}: unknown key 'suppress.{}'", kat, key), "a suppression has rule, object and reason");
+      if (!v.is_string()) throw UsageError(fmt::format("{}: suppress.{} must be a string", kat, key));
+      std::string text = *v.value<std::string>();
+      (key == "rule" ? s.rule : key == "object" ? s.object : s.reason) = text;
+    }
+    if (s.rule.empty() || s.object.empty() || std::string(trim(s.reason)).empty())
+      throw UsageError(fmt::format("{}: a suppression needs rule, object and a written reason", at));
+    if (!find_rule(s.rule)) throw UsageError(fmt::format("{}: unknown check rule '{}'", at, s.rule));
+    layer.suppressions.push_back(std::move(s));
+  }
+}
 
 // Reads the keys of a TOML table into layer; env tables are skipped here (handled by the caller).
 // Values of sections that are not selected are checked but not expanded: their ${VAR}s need not exist.
@@ -112,6 +141,10 @@ void read_table(const toml::table& table, const std::string& display, bool top_l
     std::string name(key.str());
     int line = static_cast<int>(key.source().begin.line);
     std::string where = fmt::format("{}:{}", display, line);
+    if (name == "suppress") {
+      read_suppressions(node, display, layer);
+      continue;
+    }
     if (top_level && name == "env") {
       if (!node.is_table())
         throw UsageError(fmt::format("{}: env must be a table of environments, e.g. [env.production]", where));
@@ -216,6 +249,7 @@ Config Config::load(const LoadOptions& options) {
     Layer top;
     read_table(root, display, true, top, getenv);
     for (auto& [k, v] : top.values) config.m_values[k] = v;
+    config.m_suppressions = top.suppressions;
 
     // 3. The selected [env.NAME] section.
     if (auto envs = root["env"].as_table()) {
@@ -232,6 +266,7 @@ Config Config::load(const LoadOptions& options) {
           read_table(*section, display, false, env_layer, getenv);
           for (auto& [k, v] : env_layer.values)
             config.m_values[k] = {v.text, v.origin + " [env." + config.m_env.text + "]"};
+          for (auto& sup : env_layer.suppressions) config.m_suppressions.push_back(sup);
         }
       }
     }

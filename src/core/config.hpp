@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/checks.hpp"
+
 namespace core {
 
 // The kind of value a configuration key holds.
@@ -74,6 +76,8 @@ public:
   std::vector<std::pair<std::string, ConfigValue>> entries() const;
   // The environment names the file defines.
   const std::vector<std::string>& env_names() const { return m_env_names; }
+  // The [[suppress]] entries of the file and of the selected environment: accepted check findings.
+  const std::vector<Suppression>& suppressions() const { return m_suppressions; }
 
 private:
   std::map<std::string, ConfigValue, std::less<>> m_values;
@@ -81,6 +85,7 @@ private:
   std::optional<std::filesystem::path> m_file;
   ConfigValue m_env;
   std::vector<std::string> m_env_names;
+  std::vector<Suppression> m_suppressions;
 };
 
 // Expands ${VAR} and ${VAR:-default} in text; where names the value in errors ("file:line").

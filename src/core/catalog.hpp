@@ -1,0 +1,92 @@
+// A snapshot of the catalog facts the checks need, as plain data (read by db::read_catalog).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace core {
+
+// A table, partitioned table, view, materialized view or foreign table.
+struct CatalogRelation {
+  std::string schema, name;
+  char kind = 'r';                 // pg_class.relkind: r, p, v, m, f
+  bool rls = false, force_rls = false;
+  bool is_partition = false;
+  bool has_primary_key = false;
+  bool has_updated_at = false;     // has a column named updated_at
+  bool security_invoker = false;   // views: reloptions security_invoker
+  std::vector<std::string> readable_by;  // API roles (anon, authenticated) with SELECT
+  std::string qualified() const { return schema + "." + name; }
+};
+
+// A row level security policy.
+struct CatalogPolicy {
+  std::string schema, table, name;
+  char command = '*';              // pg_policy.polcmd: r (select), a (insert), w (update), d (delete), * (all)
+  std::string using_expr, check_expr;
+  bool references_own_table = false;  // a subquery in the policy reads its own table: infinite recursion
+};
+
+// A column that a policy's expression reads.
+struct CatalogPolicyColumn {
+  std::string schema, table, column;
+};
+
+// A user trigger.
+struct CatalogTrigger {
+  std::string schema, table, name;
+  char enabled = 'O';              // pg_trigger.tgenabled: O, D, R, A
+  int type = 0;                    // pg_trigger.tgtype bits
+  std::string function;            // schema.name
+  std::vector<std::string> args;
+  bool row() const { return type & 1; }
+  std::string timing() const { return (type & 2) ? "before" : (type & 64) ? "instead of" : "after"; }
+  // The events in a fixed order: insert, update, delete, truncate.
+  std::vector<std::string> events() const;
+};
+
+// An index.
+struct CatalogIndex {
+  std::string schema, table, name, method;
+  bool unique = false, valid = true, primary = false;
+  std::vector<std::string> columns;    // key columns or expressions, in order
+  std::vector<std::string> opclasses;  // operator class of each key column
+  std::string predicate;               // WHERE clause, "" for none
+  std::string identity;                // indkey + indclass + exprs + predicate: equal for duplicate indexes
+};
+
+// A foreign key constraint.
+struct CatalogForeignKey {
+  std::string schema, table, name;
+  std::vector<std::string> columns;
+};
+
+// A security definer function.
+struct CatalogFunction {
+  std::string schema, name, arguments;
+  std::string config;                  // proconfig joined with ','
+  std::vector<std::string> executable_by;  // API roles (anon, authenticated) that may execute it
+  bool has_search_path() const { return config.find("search_path=") != std::string::npos; }
+};
+
+// An installed extension.
+struct CatalogExtension {
+  std::string name, schema;
+};
+
+// Everything the checks look at.
+struct CatalogSnapshot {
+  std::vector<CatalogRelation> relations;
+  std::vector<CatalogPolicy> policies;
+  std::vector<CatalogPolicyColumn> policy_columns;
+  std::vector<CatalogTrigger> triggers;
+  std::vector<CatalogIndex> indexes;
+  std::vector<CatalogForeignKey> foreign_keys;
+  std::vector<CatalogFunction> security_definer_functions;
+  std::vector<CatalogExtension> extensions;
+  std::vector<std::string> available_extensions;  // pg_available_extensions
+  int queries = 0;                                 // how many queries the snapshot took
+};
+
+}  // namespace core
