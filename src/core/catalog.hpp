@@ -24,8 +24,7 @@ struct CatalogRelation {
 struct CatalogPolicy {
   std::string schema, table, name;
   char command = '*';              // pg_policy.polcmd: r (select), a (insert), w (update), d (delete), * (all)
-  std::string using_expr, check_expr;
-  bool references_own_table = false;  // a subquery in the policy reads its own table: infinite recursion
+  std::string using_expr, check_expr;  // as pg_get_expr prints them
 };
 
 // A column that a policy's expression reads.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/sql_inspect.hpp"
 
 namespace core {
 
@@ -98,6 +99,17 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
   for (std::size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + needle.size())) ++n;
   return n;
+}
+
+// True when a subquery of the policy reads the policy's own table (pg_get_expr qualifies names
+// outside the search path, so an unqualified name is taken as the same table).
+bool reads_own_table(const CatalogPolicy& p) {
+  for (const auto& expr : {p.using_expr, p.check_expr}) {
+    if (expr.empty()) continue;
+    for (const auto& [schema, name] : relations_read_by_expression(expr))
+      if (name == p.table && (schema.empty() || schema == p.schema)) return true;
+  }
+  return false;
 }
 
 // True when expr mentions identifier as a whole word (pg_get_expr prints plain names unquoted).
@@ -290,7 +302,7 @@ private:
         add("rls-no-policy", q, "row level security is on but there is no policy: every API query is denied",
             fmt::format("create the policies of {} (or document that the table is private)", q));
       for (const auto* p : policies)
-        if (p->references_own_table)
+        if (reads_own_table(*p))
           add("policy-self-reference", fmt::format("{}: policy \"{}\"", q, p->name),
               "the policy queries its own table: PostgreSQL raises infinite recursion (42P17) for every non-owner",
               "move the lookup into a security definer function with a fixed search_path and call it as (select "

@@ -28,6 +28,11 @@ public:
 
   std::string where(const toml::node& n) const { return fmt::format("{}:{}", m_display, line_of(n)); }
   int line() const { return static_cast<int>(m_table.source().begin.line); }
+  // "file:line" of key's value, or of the table when the key is absent.
+  std::string where_of(const std::string& key) const {
+    const toml::node* n = m_table.get(key);
+    return n ? where(*n) : fmt::format("{}:{}", m_display, line());
+  }
 
   std::optional<std::string> string(const std::string& key) {
     m_known.insert(key);
@@ -137,7 +142,8 @@ Declaration parse_declaration(const std::string& text, const std::string& displa
     if (auto v = r.boolean("force_rls")) table.force_rls = *v;
     if (auto v = r.boolean("audited")) table.audited = *v;
     if (auto v = r.strings("policies")) {
-      for (const auto& c : *v) check_member(c, {"select", "insert", "update", "delete"}, where, "policy command");
+      for (const auto& c : *v)
+        check_member(c, {"select", "insert", "update", "delete"}, r.where_of("policies"), "policy command");
       table.policies = *v;
     }
     if (const toml::array* triggers = r.array_of_tables("triggers")) {
@@ -155,8 +161,8 @@ Declaration parse_declaration(const std::string& text, const std::string& displa
           throw UsageError(fmt::format("{}: a trigger needs name, timing, events and function", twhere));
         trig.name = *name;
         trig.timing = *timing;
-        check_member(trig.timing, {"before", "after", "instead of"}, twhere, "timing");
-        for (const auto& e : *events) check_member(e, k_event_order, twhere, "event");
+        check_member(trig.timing, {"before", "after", "instead of"}, tr.where_of("timing"), "timing");
+        for (const auto& e : *events) check_member(e, k_event_order, tr.where_of("events"), "event");
         for (const auto& e : k_event_order)
           if (std::find(events->begin(), events->end(), e) != events->end()) trig.events.push_back(e);
         trig.function = qualify(*function, "public");
@@ -179,8 +185,8 @@ Declaration parse_declaration(const std::string& text, const std::string& displa
         idx.name = *name;
         idx.columns = *columns;
         if (auto v = ir.string("method")) idx.method = *v;
-        check_member(idx.method, {"btree", "hash", "gin", "gist", "spgist", "brin", "ivfflat", "hnsw"}, iwhere,
-                     "method");
+        check_member(idx.method, {"btree", "hash", "gin", "gist", "spgist", "brin", "ivfflat", "hnsw"},
+                     ir.where_of("method"), "method");
         if (auto v = ir.boolean("unique")) idx.unique = *v;
         if (auto v = ir.string("where")) idx.where = *v;
         if (auto v = ir.string("opclass")) idx.opclass = *v;

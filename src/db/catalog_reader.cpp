@@ -90,9 +90,7 @@ order by 1, 2)"))) {
 
   for (const auto& r : run(std::string(R"(
 select n.nspname, c.relname, p.polname, p.polcmd, coalesce(pg_get_expr(p.polqual, p.polrelid), ''),
-  coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''),
-  exists (select 1 from pg_depend d where d.classid = 'pg_policy'::regclass and d.objid = p.oid
-          and d.refclassid = 'pg_class'::regclass and d.refobjid = p.polrelid and d.refobjsubid = 0 and d.deptype = 'n')
+  coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
 from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
 where )") + k_user_namespace + " order by 1, 2, 3")) {
     core::CatalogPolicy p;
@@ -102,7 +100,6 @@ where )") + k_user_namespace + " order by 1, 2, 3")) {
     p.command = r[3].as<std::string>()[0];
     p.using_expr = r[4].as<std::string>();
     p.check_expr = r[5].as<std::string>();
-    p.references_own_table = r[6].as<bool>();
     s.policies.push_back(std::move(p));
   }
 

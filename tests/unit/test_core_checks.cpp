@@ -1,0 +1,190 @@
+// The declaration parser, the rules over synthetic catalog snapshots, and the report formats.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "core/check_report.hpp"
+#include "core/checks.hpp"
+#include "core/declaration.hpp"
+#include "core/error.hpp"
+#include "core/sql_inspect.hpp"
+
+namespace {
+
+std::string decl_error(const std::string& text) {
+  try {
+    core::parse_declaration(text, "schema.toml");
+  } catch (const core::UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const char* k_decl = R"(
+exposed_schemas = ["public"]
+audit_function = "public.audit_trigger_func"
+
+[tables.notes]
+policies = ["select", "insert"]
+audited = true
+
+[[tables.notes.triggers]]
+name = "handle_updated_at"
+timing = "before"
+events = ["update"]
+function = "extensions.moddatetime"
+args = ["updated_at"]
+
+[[tables.notes.indexes]]
+name = "idx_notes_owner"
+columns = ["owner_id"]
+
+[[tables.notes.indexes]]
+name = "idx_notes_embedding"
+columns = ["embedding"]
+method = "ivfflat"
+requires_extension = "vector"
+)";
+
+// A catalog in which public.notes matches k_decl exactly.
+core::CatalogSnapshot good_catalog() {
+  core::CatalogSnapshot c;
+  core::CatalogRelation notes;
+  notes.schema = "public";
+  notes.name = "notes";
+  notes.rls = true;
+  notes.has_primary_key = true;
+  notes.has_updated_at = true;
+  c.relations.push_back(notes);
+  c.policies.push_back({"public", "notes", "read own", 'r', "(owner_id = ( SELECT auth.uid() AS uid))", ""});
+  c.policies.push_back({"public", "notes", "write own", 'a', "", "(owner_id = ( SELECT auth.uid() AS uid))"});
+  c.policy_columns.push_back({"public", "notes", "owner_id"});
+  c.triggers.push_back({"public", "notes", "handle_updated_at", 'O', 1 | 2 | 16, "extensions.moddatetime", {"updated_at"}});
+  c.triggers.push_back({"public", "notes", "audit_notes_changes", 'O', 1 | 4 | 8 | 16, "public.audit_trigger_func", {}});
+  core::CatalogIndex pk{"public", "notes", "notes_pkey", "btree", true, true, true, {"id"}, {"uuid_ops"}, "", "1/a"};
+  core::CatalogIndex owner{"public", "notes", "idx_notes_owner", "btree", false, true, false, {"owner_id"}, {"uuid_ops"}, "", "2/a"};
+  c.indexes = {pk, owner};
+  c.foreign_keys.push_back({"public", "notes", "notes_owner_id_fkey", {"owner_id"}});
+  c.extensions.push_back({"moddatetime", "extensions"});
+  return c;
+}
+
+std::vector<std::string> rules_of(const std::vector<core::Finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) out.push_back(f.rule + " " + f.object);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the declaration parses tables / triggers / indexes with defaults") {
+  auto d = core::parse_declaration(k_decl, "schema.toml");
+  REQUIRE(d.tables.size() == 1);
+  const auto& t = d.tables[0];
+  CHECK(t.qualified() == "public.notes");
+  CHECK(t.rls);
+  CHECK(t.audited);
+  REQUIRE(t.triggers.size() == 1);
+  CHECK(t.triggers[0].events == std::vector<std::string>{"update"});
+  REQUIRE(t.indexes.size() == 2);
+  CHECK(t.indexes[0].method == "btree");
+  CHECK(t.indexes[1].requires_extension == "vector");
+}
+
+TEST_CASE("declaration errors name the line") {
+  CHECK(decl_error("exposed_schema = [\"public\"]\n") == "schema.toml:1: unknown key 'exposed_schema'");
+  CHECK(decl_error("[tables.t]\npolicies = [\"select\", \"upsert\"]\n") ==
+        "schema.toml:2: unknown policy command 'upsert' (expected one of: select, insert, update, delete)");
+  CHECK(decl_error("[tables.t]\nrls = \"yes\"\n") == "schema.toml:2: tables.t.rls must be true or false");
+  CHECK(decl_error("[tables.t]\n[[tables.t.triggers]]\nname = \"x\"\ntiming = \"during\"\nevents = [\"update\"]\n"
+                   "function = \"f\"\n") ==
+        "schema.toml:4: unknown timing 'during' (expected one of: before, after, instead of)");
+  CHECK(decl_error("[tables.t]\n[[tables.t.indexes]]\nname = \"i\"\n") == "schema.toml:2: an index needs name and columns");
+  CHECK(decl_error("[tables.t]\n[[tables.t.indexes]]\nname = \"i\"\ncolumns = [\"a\"]\ncolour = \"red\"\n") ==
+        "schema.toml:5: unknown key 'tables.t.indexes.colour'");
+  CHECK(decl_error("[tables.t]\n[[tables.t.indexes]]\nname = \"i\"\ncolumns = [\"a\"]\n[[tables.t.indexes]]\nname = "
+                   "\"i\"\ncolumns = [\"b\"]\n") == "schema.toml:5: index i is declared twice");
+}
+
+TEST_CASE("a catalog matching the declaration has only the skipped vector index") {
+  auto d = core::parse_declaration(k_decl, "schema.toml");
+  auto findings = core::run_checks(d, good_catalog());
+  CHECK(rules_of(findings) == std::vector<std::string>{"index-skipped public.idx_notes_embedding"});
+  CHECK_FALSE(core::fails(findings, core::Level::error));
+  CHECK(core::fails(findings, core::Level::warning));
+}
+
+TEST_CASE("each kind of drift is reported with its rule") {
+  auto d = core::parse_declaration(k_decl, "schema.toml");
+  auto c = good_catalog();
+  c.relations[0].rls = false;
+  c.policies.erase(c.policies.begin() + 1);  // no insert policy any more
+  c.policies.push_back({"public", "notes", "admins", 'r', "(EXISTS ( SELECT 1 FROM notes n WHERE (n.id = auth.uid())))", ""});
+  c.triggers[0].args = {"created_at"};
+  c.triggers[1].enabled = 'D';
+  c.indexes[1].valid = false;
+  c.foreign_keys.push_back({"public", "notes", "notes_team_fkey", {"team_id"}});
+  c.security_definer_functions.push_back({"public", "f", "", "", {"anon"}});
+  c.extensions.push_back({"pg_trgm", "public"});
+  auto findings = core::run_checks(d, c);
+  auto rules = rules_of(findings);
+  for (const char* expected :
+       {"rls-disabled public.notes", "policy-without-rls public.notes", "rls-missing-command-policy public.notes (insert)",
+        "policy-self-reference public.notes: policy \"admins\"", "trigger-mismatch public.notes: trigger handle_updated_at",
+        "audit-trigger-missing public.notes", "fk-without-index public.notes.notes_team_fkey",
+        "fk-without-index public.notes.notes_owner_id_fkey", "auth-uid-not-wrapped public.notes: policy \"admins\"",
+        "security-definer-search-path public.f()", "security-definer-anon-executable public.f()",
+        "extension-in-public pg_trgm"}) {
+    INFO(expected);
+    CHECK(std::find(rules.begin(), rules.end(), expected) != rules.end());
+  }
+  // The wrong-column updated_at trigger is reported once, as a mismatch, not again as missing.
+  CHECK(std::count_if(rules.begin(), rules.end(), [](const std::string& r) { return r.starts_with("updated-at"); }) == 0);
+  CHECK(findings.front().level == core::Level::error);
+}
+
+TEST_CASE("policies reading their own table are found by PostgreSQL's parser") {
+  auto rels = core::relations_read_by_expression("(EXISTS ( SELECT 1 FROM public.profiles p WHERE (p.id = auth.uid())))");
+  REQUIRE(rels.size() == 1);
+  CHECK(rels[0] == std::make_pair(std::string("public"), std::string("profiles")));
+  CHECK(core::relations_read_by_expression("(id = ( SELECT auth.uid() AS uid))").empty());
+  CHECK(core::relations_read_by_expression("not sql at all (").empty());
+}
+
+TEST_CASE("suppressions mark findings and keep their reason") {
+  std::vector<core::Finding> findings{{"fk-without-index", core::Level::warning, "public.a.fk", "m", "r", false, {}},
+                                      {"rls-disabled", core::Level::error, "public.b", "m", "r", false, {}}};
+  core::apply_suppressions(findings, {{"rls-disabled", "*", "legacy table, read by nobody", "x.toml:3"}});
+  CHECK(findings[1].suppressed);
+  CHECK(findings[1].suppression_reason == "legacy table, read by nobody");
+  CHECK_FALSE(core::fails(findings, core::Level::error));
+  CHECK(core::fails(findings, core::Level::warning));
+}
+
+TEST_CASE("report formats: text / JSON / JUnit / GitHub") {
+  std::vector<core::Finding> findings{
+      {"index-missing", core::Level::error, "public.idx_a", "expected a btree index", "create index ...", false, {}},
+      {"fk-without-index", core::Level::warning, "public.t.fk", "no index, 100% slow", "create index ...", true, "ok"}};
+  core::CheckStats stats;
+  stats.tables = 2;
+  stats.queries = 8;
+  std::string text = core::format_text(findings, stats, core::Level::error, false);
+  CHECK(text.find("indexes (1)\n  error   index-missing public.idx_a: expected a btree index\n          fix: create "
+                  "index ...\n") != std::string::npos);
+  CHECK(text.find("suppressed (1)") != std::string::npos);
+  CHECK(text.find("reason: ok") != std::string::npos);
+  CHECK(text.find("FAILED (fail on error): 1 error(s), 0 warning(s), 0 info, 1 suppressed") != std::string::npos);
+  CHECK(text.find("\x1b[") == std::string::npos);
+  CHECK(core::format_text(findings, stats, core::Level::error, true).find("\x1b[31m") != std::string::npos);
+  auto json = core::format_json(findings, stats, core::Level::error).dump();
+  CHECK(json.find("{\"rule\":\"index-missing\",\"level\":\"error\",\"object\":\"public.idx_a\",\"message\":\"expected a "
+                  "btree index\",\"remediation\":\"create index ...\",\"suppressed\":false,\"reason\":null}") !=
+        std::string::npos);
+  std::string junit = core::format_junit(findings, stats, core::Level::error);
+  CHECK(junit.find("failures=\"1\"") != std::string::npos);
+  CHECK(junit.find("<failure type=\"error\" message=\"public.idx_a: expected a btree index\">") != std::string::npos);
+  CHECK(core::format_github(findings) ==
+        "::error title=autocrm-migrate index-missing::public.idx_a: expected a btree index Fix: create index ...\n");
+  std::vector<core::Finding> tricky{{"index-missing", core::Level::warning, "a,b", "50%\nnext", "x", false, {}}};
+  CHECK(core::format_github(tricky) == "::warning title=autocrm-migrate index-missing::a,b: 50%25%0Anext Fix: x\n");
+}
