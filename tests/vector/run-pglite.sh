@@ -9,7 +9,7 @@
 # check that the similarity function returns the nearest article first. The server is stopped and
 # the directory removed on exit, whatever happens.
 #
-# Usage: tests/vector/run-pglite.sh            (PGLITE_PORT to change the port, default 55490)
+# Usage: tests/vector/run-pglite.sh [autocrm-migrate binary]   (PGLITE_PORT: port, default 55490)
 # Needs: node/npm (registry access for the install), psql.
 set -euo pipefail
 
@@ -49,13 +49,19 @@ done
 psql -X -q -tAc 'select 1' >/dev/null || { cat "$work/server.log" >&2; echo "pglite-server did not answer" >&2; exit 1; }
 echo "# server: $(psql -X -tAc 'select version()')"
 
-# Up sections, oldest first, each in one transaction (as autocrm-migrate runs them).
-for f in "$repo"/migrations/*.sql; do
-  sed -n '/^-- migrate:up/,/^-- migrate:down/p' "$f" | sed '1d;$d' \
-    | psql -X -q -v ON_ERROR_STOP=1 -1 -f - >/dev/null \
-    || { echo "not ok - applying $(basename "$f")" >&2; exit 1; }
-done
-echo "ok - applied $(ls "$repo"/migrations/*.sql | wc -l) migrations"
+# Every migration applied by the real binary (pipeline mode, ledger, lock), then `check`: with
+# pgvector present the embedding index must be there and checked, not skipped.
+bin=${1:-$repo/build/autocrm-migrate}
+url="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+(cd "$repo" && "$bin" --database-url "$url" up >"$work/up.log" 2>&1) \
+  || { cat "$work/up.log" >&2; echo "not ok - autocrm-migrate up" >&2; exit 1; }
+echo "ok - applied $(ls "$repo"/migrations/*.sql | wc -l) migrations with autocrm-migrate"
+(cd "$repo" && "$bin" --database-url "$url" --format json check >"$work/check.json" 2>&1) \
+  || { cat "$work/check.json" >&2; echo "not ok - autocrm-migrate check" >&2; exit 1; }
+if grep -q '"index-skipped"' "$work/check.json" || ! grep -q '"errors":0' "$work/check.json"; then
+  cat "$work/check.json" >&2; echo "not ok - check on pgvector: the embedding index was not checked clean" >&2; exit 1
+fi
+echo "ok - check passes with the vector index checked"
 
 # Articles along basis directions of a 1536-dim space; the query is closest to "Printer fires",
 # then "Printer and network", then "Network outage". Read as a signed-in customer (RLS applies).
@@ -88,7 +94,7 @@ SQL
 )
 echo "# match_kb_articles as a customer: $result"
 first=${result%%=*}
-passed=1 failed=0
+passed=2 failed=0
 if [ "$first" = "Printer fires" ] && [[ "$result" == *"Printer and network"* ]] && [[ "$result" != *"Draft"* ]]; then
   echo "ok - nearest article first, draft hidden by RLS"; passed=$((passed + 1))
 else
@@ -97,11 +103,8 @@ fi
 
 # Down sections, newest first: with pgvector present they must drop the function, the index, the
 # column and the extension they created, and leave nothing of the schema behind.
-for f in $(ls "$repo"/migrations/*.sql | sort -r); do
-  sed -n '/^-- migrate:down/,$p' "$f" | sed '1d' \
-    | psql -X -q -v ON_ERROR_STOP=1 -1 -f - >/dev/null \
-    || { echo "not ok - reverting $(basename "$f")" >&2; exit 1; }
-done
+(cd "$repo" && "$bin" --database-url "$url" down --all >"$work/down.log" 2>&1) \
+  || { cat "$work/down.log" >&2; echo "not ok - autocrm-migrate down --all" >&2; exit 1; }
 left=$(psql -X -tA -c "select count(*) from pg_extension where extname in ('vector', 'moddatetime', 'pgcrypto')" \
               -c "select count(*) from pg_namespace where nspname in ('private', 'analytics', 'auth', 'extensions')" \
               -c "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'" | tr '\n' ' ')
