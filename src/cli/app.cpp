@@ -81,6 +81,7 @@ int run(int argc, char** argv) {
   add_config_flag(app, g, "lock_timeout", "lock_timeout for each migration, e.g. 5s");
   add_config_flag(app, g, "statement_timeout", "statement_timeout for each migration, e.g. 15min");
   add_config_flag(app, g, "lock_wait", "how long to wait for another run's migration lock, e.g. 60s");
+  add_config_flag(app, g, "lock_retries", "retry a migration that hit lock_timeout this many times, with backoff");
   app.set_config();  // no CLI11 config file: ours is TOML with its own rules
 
   std::function<runner::Outcome(const core::Config&, ConsoleReporter&)> action;

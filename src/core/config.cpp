@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <charconv>
 #include <cstdlib>
 
 #include "core/discovery.hpp"
@@ -28,6 +29,9 @@ const std::vector<KeySpec>& config_keys() {
        "lock_timeout for each migration: DDL waiting longer for a table lock fails (0: wait forever)"},
       {"statement_timeout", ValueType::duration, "0", "statement_timeout for each migration (0: none)"},
       {"lock_wait", ValueType::duration, "60s", "how long to wait for another run's migration lock"},
+      {"lock_retries", ValueType::count, "0",
+       "how many times a migration that hit lock_timeout is retried (rolled back, then again after 0.5 s, 1 s, "
+       "2 s... of backoff, at most 30 s)"},
       {"production", ValueType::boolean, "false",
        "writing commands ask for confirmation on a terminal and need --yes otherwise"},
       {"local_dir", ValueType::path, ".autocrm-migrate", "where the embedded local PostgreSQL lives"},
@@ -67,8 +71,16 @@ const char* type_name(ValueType t) {
     case ValueType::path: return "a path string";
     case ValueType::duration: return "a duration (\"500ms\", \"5s\", \"2min\", or milliseconds as an integer)";
     case ValueType::boolean: return "true or false";
+    case ValueType::count: return "a whole number from 0 to 100";
   }
   return "";
+}
+
+std::optional<std::int64_t> parse_count(std::string_view s) {
+  std::int64_t n = -1;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size() || n < 0 || n > 100) return std::nullopt;
+  return n;
 }
 
 std::optional<bool> parse_bool(std::string_view s) {
@@ -83,6 +95,8 @@ void check_type(const KeySpec& spec, const std::string& text, const std::string&
     throw UsageError(fmt::format("{}: {} must be {}, not '{}'", where, spec.key, type_name(spec.type), text));
   if (spec.type == ValueType::boolean && !parse_bool(text))
     throw UsageError(fmt::format("{}: {} must be {}, not '{}'", where, spec.key, type_name(spec.type), text));
+  if (spec.type == ValueType::count && !parse_count(text))
+    throw UsageError(fmt::format("{}: {} must be {}, not '{}'", where, spec.key, type_name(spec.type), text));
   if ((spec.key == "ledger_schema" || spec.key == "ledger_table") &&
       (text.empty() || text.size() > 63 || text.find('\0') != std::string::npos))
     throw UsageError(fmt::format("{}: {} must be a PostgreSQL identifier of 1 to 63 bytes", where, spec.key));
@@ -92,6 +106,12 @@ void check_type(const KeySpec& spec, const std::string& text, const std::string&
 std::string node_text(const KeySpec& spec, const toml::node& node, const std::string& where) {
   if (spec.type == ValueType::boolean) {
     if (auto b = node.value<bool>()) return *b ? "true" : "false";
+  } else if (spec.type == ValueType::count && node.is_integer()) {
+    return std::to_string(*node.value<std::int64_t>());
+  } else if (spec.type == ValueType::count && node.is_string()) {
+    return *node.value<std::string>();
+  } else if (spec.type == ValueType::count) {
+    // neither: falls through to the error below
   } else if (spec.type == ValueType::duration && node.is_integer()) {
     auto v = node.value<std::int64_t>();
     if (v && *v >= 0) return std::to_string(*v) + "ms";
@@ -325,6 +345,8 @@ fs::path Config::path(std::string_view key) const {
 std::int64_t Config::duration_ms(std::string_view key) const { return parse_duration_ms(get(key)).value_or(0); }
 
 bool Config::boolean(std::string_view key) const { return parse_bool(get(key)).value_or(false); }
+
+std::int64_t Config::count(std::string_view key) const { return parse_count(get(key)).value_or(0); }
 
 std::vector<std::pair<std::string, ConfigValue>> Config::entries() const {
   std::vector<std::pair<std::string, ConfigValue>> out;

@@ -15,7 +15,7 @@
 namespace core {
 
 // The kind of value a configuration key holds.
-enum class ValueType { string, path, duration, boolean };
+enum class ValueType { string, path, duration, boolean, count };
 
 // One configuration key: its name, type, default and a one-line description.
 struct KeySpec {
@@ -65,6 +65,8 @@ public:
   std::int64_t duration_ms(std::string_view key) const;
   // A boolean-valued key.
   bool boolean(std::string_view key) const;
+  // A count-valued key (a whole number, 0 or more).
+  std::int64_t count(std::string_view key) const;
 
   // The folder relative paths are resolved against: the config file's folder, or cwd.
   const std::filesystem::path& project_dir() const { return m_project_dir; }

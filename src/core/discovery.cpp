@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -16,6 +17,9 @@ namespace fs = std::filesystem;
 namespace core {
 
 std::string read_file(const fs::path& path) {
+  std::error_code dir_ec;
+  if (fs::is_directory(path, dir_ec))
+    throw UsageError(fmt::format("{}: cannot read: it is a folder, not a file", path.generic_string()));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(fmt::format("{}: cannot read: {}", path.generic_string(), std::strerror(errno)));
   std::string data;
@@ -32,13 +36,21 @@ std::string read_file(const fs::path& path) {
 
 std::vector<Migration> discover_migrations(const fs::path& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
+  if (!fs::is_directory(dir, ec)) {
+    // A symlink loop or a folder that cannot be entered is not "not found": say what it is.
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      throw UsageError(fmt::format("{}: cannot open the migrations folder: {}", dir.generic_string(), ec.message()));
     throw UsageError(fmt::format("{}: migrations folder not found", dir.generic_string()),
                      "create it, or set migrations_dir in autocrm-migrate.toml or --migrations-dir");
+  }
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     auto name = entry.path().filename().string();
-    if (name.starts_with(".") || !name.ends_with(".sql")) continue;
+    if (name.starts_with(".")) continue;
+    // "x.SQL" or "x.Sql" is a migration someone meant to run: not ignored silently, but reported.
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!lower.ends_with(".sql")) continue;
     files.push_back(entry.path());
   }
   if (ec) throw UsageError(fmt::format("{}: cannot list: {}", dir.generic_string(), ec.message()));
@@ -59,6 +71,10 @@ std::vector<Migration> discover_migrations(const fs::path& dir) {
       auto status = fs::status(path, st);
       if (st) throw UsageError(fmt::format("{}: cannot read: {}", path.generic_string(), st.message()));
       if (!fs::is_regular_file(status)) continue;  // a folder named *.sql, a socket: not a migration
+      if (!path.filename().string().ends_with(".sql"))
+        throw UsageError(fmt::format("{}: bad migration file name: the extension must be '.sql' in lowercase",
+                                     path.generic_string()),
+                         "rename the file");
       auto m = parse_migration(read_file(path), path.filename().string(), path);
       if (auto it = seen.find(m.version); it != seen.end()) {
         throw UsageError(fmt::format("{}: duplicate version {} (also {})", m.display_path(), m.version, it->second),

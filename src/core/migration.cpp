@@ -81,6 +81,16 @@ Migration parse_migration(std::string_view raw_content, const std::string& file_
     throw UsageError(fmt::format("{}:{}: invalid UTF-8 (byte 0x{:02x} at column {})", display, bad->line,
                                  bad->byte, bad->column),
                      "save the file as UTF-8");
+  // A NUL byte is valid UTF-8 but no SQL: the parser (a C string) would stop there and silently drop
+  // everything after it, and the server refuses it in query text.
+  if (auto nul = raw_content.find('\0'); nul != std::string_view::npos) {
+    auto before = raw_content.substr(0, nul);
+    auto line_start = before.rfind('\n');
+    std::size_t column = nul - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    throw UsageError(fmt::format("{}:{}: NUL byte (0x00) at column {}: a migration file is text", display,
+                                 line_of_offset(raw_content, nul), column),
+                     "remove the byte, or save the file as UTF-8 text");
+  }
   const std::string content = normalize_text(raw_content);
 
   Migration m;

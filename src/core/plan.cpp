@@ -65,14 +65,17 @@ std::vector<const PlanEntry*> select_up(const std::vector<PlanEntry>& plan, cons
   if (sel.to) require_known_version(plan, *sel.to, "--to");
   if (sel.step && *sel.step < 1) throw UsageError("--step must be 1 or more");
   std::vector<std::string> failed, changed, out_of_order;
+  std::string failed_details;
   for (const auto& e : plan) {
     if (e.state == EntryState::failed) failed.push_back(label(e));
+    if (e.state == EntryState::failed && !e.row->error.empty())
+      failed_details += fmt::format("\n  {}: {}", label(e), e.row->error);
     if (e.state == EntryState::changed) changed.push_back(e.file->display_path());
     if (e.state == EntryState::out_of_order) out_of_order.push_back(e.file->display_path());
   }
   if (!failed.empty())
-    throw Failure(fmt::format("migration {} failed part-way outside a transaction; nothing was applied",
-                              fmt::join(failed, ", ")),
+    throw Failure(fmt::format("migration {} failed part-way outside a transaction; nothing was applied{}",
+                              fmt::join(failed, ", "), failed_details),
                   "inspect the database, finish or undo what it did, then run `autocrm-migrate repair VERSION "
                   "--applied` or `--rolled-back`");
   if (!changed.empty() && !sel.allow_changed)
@@ -107,7 +110,8 @@ std::vector<const PlanEntry*> select_down(const std::vector<PlanEntry>& plan, co
   }
   for (const PlanEntry* e : out) {
     if (e->state == EntryState::failed)
-      throw Failure(fmt::format("migration {} failed part-way outside a transaction; nothing was reverted", label(*e)),
+      throw Failure(fmt::format("migration {} failed part-way outside a transaction; nothing was reverted{}", label(*e),
+                                e->row->error.empty() ? "" : "\n  " + label(*e) + ": " + e->row->error),
                     "resolve it first with `autocrm-migrate repair VERSION --applied` or `--rolled-back`");
     if (e->row->irreversible)
       throw Failure(fmt::format("migration {} is irreversible (its file says '-- migrate:down irreversible'); "

@@ -33,6 +33,8 @@ Json SqlFailure::to_json() const {
   j.set("file", m_origin.file.empty() ? Json() : Json(m_origin.file));
   j.set("line", error_line() ? Json(error_line()) : Json());
   j.set("statement_line", m_origin.line ? Json(m_origin.line) : Json());
+  j.set("blocked_by", m_origin.blocked_by.empty() ? Json() : Json(m_origin.blocked_by));
+  j.set("left_behind", m_origin.advice.empty() ? Json() : Json(m_origin.advice));
   return j;
 }
 
@@ -47,6 +49,8 @@ std::string format_sql_failure(const PgDiagnostics& diag, const StatementOrigin&
   if (!diag.detail.empty()) out += fmt::format("\n  DETAIL: {}", diag.detail);
   if (!diag.hint.empty()) out += fmt::format("\n  HINT: {}", diag.hint);
   if (!diag.context.empty()) out += fmt::format("\n  CONTEXT: {}", diag.context);
+  if (!origin.blocked_by.empty()) out += fmt::format("\n  blocked by: waiting for {}", origin.blocked_by);
+  if (!origin.advice.empty()) out += fmt::format("\n  left behind: {}", origin.advice);
   if (!origin.sql.empty() && origin.line > 0) {
     std::size_t offset = diag.position > 0 ? byte_offset_of_char(origin.sql, diag.position) : 0;
     auto [text, column] = line_around(origin.sql, offset);

@@ -27,6 +27,8 @@ struct StatementOrigin {
   int line = 0;           // line of the statement's first token; 0 if the failure is not a statement's
   std::string sql;        // the statement text
   std::string what;       // e.g. "applying 20260101000000_init (up)"
+  std::string blocked_by; // lock timeout: the lock waited for and the session(s) holding it
+  std::string advice;     // what the failure left behind and what to do about it
 };
 
 // A SQL failure during a migration (exit 1), with the statement's origin and the server's fields.

@@ -80,6 +80,16 @@ Connection::Connection(const std::string& conninfo, const std::string& applicati
     pqxx::read_transaction tx(*m_conn);
     m_raw = RawConnectionAccess::get(tx);
     tx.commit();
+    // A killed tool must not leave its session working on: without this the server finds out that
+    // the client is gone only when it next writes to it, so a migration waiting for a lock or
+    // running a long statement would go on holding its locks, then commit (it got every statement
+    // and the commit in one pipeline) as if nobody had stopped it. The server checks the socket
+    // every second while a statement runs (PostgreSQL 14+), and rolls back when the client is gone.
+    if (m_conn->server_version() >= 140000) {
+      pqxx::nontransaction nt(*m_conn);
+      nt.exec("select set_config('client_connection_check_interval', '1000', false) "
+              "where current_setting('client_connection_check_interval') = '0'");
+    }
   } catch (const pqxx::broken_connection& e) {
     std::string target = conninfo.empty() ? "the server named by the libpq environment (PGHOST, PGPORT...)"
                                           : core::mask_password(conninfo);
@@ -98,6 +108,8 @@ std::string Connection::describe() const {
   if (h.starts_with("/")) h = "socket " + h;
   return fmt::format("database {} as {} on {}:{}", PQdb(m_raw), PQuser(m_raw), h, PQport(m_raw));
 }
+
+int Connection::backend_pid() const { return m_raw ? PQbackendPID(m_raw) : 0; }
 
 bool Connection::alive() const { return m_raw && PQstatus(m_raw) == CONNECTION_OK; }
 

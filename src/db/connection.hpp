@@ -37,6 +37,8 @@ public:
   std::string describe() const;
   // True while the session is usable.
   bool alive() const;
+  // The server process serving this session (pg_stat_activity.pid).
+  int backend_pid() const;
 
 private:
   class NoticeHandler;

@@ -2,15 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace db {
 
 namespace {
 
+// The meta table's name: the ledger table's cut to 58 bytes, plus "_meta" (63 bytes at most). The
+// cut never splits a UTF-8 character: half a character is invalid text the server refuses.
 std::string meta_name(const std::string& table) {
-  std::string name = table.substr(0, 58) + "_meta";
-  return name;
+  std::size_t n = std::min<std::size_t>(table.size(), 58);
+  while (n > 0 && n < table.size() && (static_cast<unsigned char>(table[n]) & 0xC0) == 0x80) --n;
+  return table.substr(0, n) + "_meta";
 }
 
 core::LedgerRow row_of(const pqxx::row& r) {

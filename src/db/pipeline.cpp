@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
+
 #include "core/text.hpp"
 
 namespace db {
@@ -12,7 +15,8 @@ namespace db {
 ConnectionLost::ConnectionLost(const std::string& detail)
     : core::Failure(fmt::format("lost the connection to the server: {}", core::trim(detail)),
                     "the server stopped or the network failed; run `autocrm-migrate status` once it is back: a "
-                    "migration that was running in a transaction was rolled back with its ledger row") {}
+                    "migration that was running in a transaction was rolled back with its ledger row; one running "
+                    "outside a transaction is marked failed, naming the statement it stopped at") {}
 
 core::PgDiagnostics diagnostics_of(const pg_result* result) {
   auto field = [&](int code) {
@@ -60,6 +64,27 @@ void end_copy(PGconn* conn, ExecStatusType status) {
   }
 }
 
+// Waits until PQgetResult would not block, calling watch->on_wait every period meanwhile.
+void wait_for_result(PGconn* conn, const WaitWatch* watch) {
+  if (!watch || !watch->on_wait) return;
+  int period = static_cast<int>(std::max<std::int64_t>(watch->period_ms, 10));
+  while (PQisBusy(conn)) {
+    pollfd fd{PQsocket(conn), POLLIN, 0};
+    int rc = poll(&fd, 1, period);
+    if (rc < 0 && errno != EINTR) throw ConnectionLost("poll failed");
+    if (rc == 0) {
+      watch->on_wait();
+      continue;
+    }
+    if (rc > 0 && !PQconsumeInput(conn)) return;  // PQgetResult reports the broken connection
+  }
+}
+
+PGresult* next_result(PGconn* conn, const WaitWatch* watch) {
+  wait_for_result(conn, watch);
+  return PQgetResult(conn);
+}
+
 struct Result {
   PGresult* r;
   explicit Result(PGresult* x) : r(x) {}
@@ -70,7 +95,8 @@ struct Result {
 
 }  // namespace
 
-std::optional<PipelineError> run_pipeline(pg_conn* conn, const std::vector<PipelineQuery>& queries) {
+std::optional<PipelineError> run_pipeline(pg_conn* conn, const std::vector<PipelineQuery>& queries,
+                                          const WaitWatch* watch) {
   if (PQstatus(conn) != CONNECTION_OK) throw ConnectionLost(PQerrorMessage(conn));
   if (!PQenterPipelineMode(conn)) throw ConnectionLost(PQerrorMessage(conn));
   PQsetnonblocking(conn, 1);
@@ -92,7 +118,7 @@ std::optional<PipelineError> run_pipeline(pg_conn* conn, const std::vector<Pipel
   std::optional<PipelineError> error;
   for (std::size_t i = 0; i < queries.size(); ++i) {
     bool first = true;
-    while (PGresult* raw = PQgetResult(conn)) {
+    while (PGresult* raw = next_result(conn, watch)) {
       Result result(raw);
       ExecStatusType status = PQresultStatus(raw);
       if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) end_copy(conn, status);
@@ -117,11 +143,11 @@ std::optional<PipelineError> run_pipeline(pg_conn* conn, const std::vector<Pipel
   return error;
 }
 
-std::optional<core::PgDiagnostics> run_single(pg_conn* conn, const std::string& sql) {
+std::optional<core::PgDiagnostics> run_single(pg_conn* conn, const std::string& sql, const WaitWatch* watch) {
   if (PQstatus(conn) != CONNECTION_OK) throw ConnectionLost(PQerrorMessage(conn));
   if (!PQsendQuery(conn, sql.c_str())) throw ConnectionLost(PQerrorMessage(conn));
   std::optional<core::PgDiagnostics> error;
-  while (PGresult* raw = PQgetResult(conn)) {
+  while (PGresult* raw = next_result(conn, watch)) {
     Result result(raw);
     ExecStatusType status = PQresultStatus(raw);
     if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) end_copy(conn, status);

@@ -4,9 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
+#include "core/duration.hpp"
 #include "core/sql_error.hpp"
+#include "db/diagnose.hpp"
 #include "db/pipeline.hpp"
 
 namespace runner {
@@ -25,22 +29,78 @@ void rollback_if_open(pg_conn* conn) {
 }
 
 constexpr std::size_t k_preamble = 3;  // begin, lock_timeout, statement_timeout
+constexpr const char* k_lock_timeout = "55P03";
+
+// While a statement runs, looks from a second session at what it waits for, so that a lock
+// timeout can name the lock and the session that held it (and a long wait is reported as it happens).
+class LockWatch {
+public:
+  LockWatch(Session& s, const Timeouts& t) : m_session(s) {
+    auto timeout = core::parse_duration_ms(t.lock_timeout).value_or(0);
+    // Several looks fit in lock_timeout; a statement that is quick is never looked at.
+    m_watch.period_ms = timeout > 0 ? std::clamp<std::int64_t>(timeout / 4, 50, 1000) : 1000;
+    m_watch.on_wait = [this] { look(); };
+  }
+  const db::WaitWatch* watch() const { return &m_watch; }
+  // Forgets what was seen (a new statement starts).
+  void reset() { m_last.clear(); }
+  // The last lock wait seen, or a sentence saying none was.
+  std::string blocked_by() const {
+    return m_last.empty() ? "a lock (the session holding it was not seen: it may have let go just before)" : m_last;
+  }
+
+private:
+  Session& m_session;
+  db::WaitWatch m_watch;
+  std::string m_last, m_reported;
+
+  void look() {
+    try {
+      db::Connection* watcher = m_session.watcher();
+      if (!watcher) return;
+      auto seen = db::describe_lock_wait(*watcher, m_session.conn().backend_pid());
+      if (seen.empty()) return;
+      m_last = seen;
+      if (seen != m_reported) m_session.reporter().progress("  waiting for " + seen);
+      m_reported = seen;
+    } catch (const std::exception&) {
+      // Looking is best effort; the migration goes on.
+    }
+  }
+};
+
+core::StatementOrigin origin_of(const std::string& file, int line, const std::string& sql, const std::string& what) {
+  core::StatementOrigin o;
+  o.file = file;
+  o.line = line;
+  o.sql = sql;
+  o.what = what;
+  return o;
+}
+
+std::string took_effect(std::size_t done) {
+  if (done == 0) return "no statement before it took effect";
+  if (done == 1) return "statement 1 took effect";
+  return fmt::format("statements 1 to {} took effect", done);
+}
 
 // Runs statements with their bookkeeping query in one transaction, in one pipeline.
-void run_in_transaction(Session& s, const std::vector<core::Statement>& statements, db::PipelineQuery bookkeeping,
-                        const Timeouts& t, const std::string& file, const std::string& what) {
+void run_in_transaction(Session& s, const std::vector<core::Statement>& statements,
+                        const db::PipelineQuery& bookkeeping, const Timeouts& t, const std::string& file,
+                        const std::string& what) {
   std::vector<db::PipelineQuery> queries;
   queries.reserve(statements.size() + k_preamble + 2);
   queries.push_back({"begin", {}});
   queries.push_back({"select set_config('lock_timeout', $1, true)", {t.lock_timeout}});
   queries.push_back({"select set_config('statement_timeout', $1, true)", {t.statement_timeout}});
   for (const auto& st : statements) queries.push_back({st.sql, {}});
-  queries.push_back(std::move(bookkeeping));
+  queries.push_back(bookkeeping);
   queries.push_back({"commit", {}});
-  auto error = db::run_pipeline(s.conn().raw(), queries);
+  LockWatch watch(s, t);
+  auto error = db::run_pipeline(s.conn().raw(), queries, watch.watch());
   if (!error) return;
   rollback_if_open(s.conn().raw());
-  core::StatementOrigin origin{file, 0, {}, what};
+  core::StatementOrigin origin = origin_of(file, 0, {}, what);
   if (error->index >= k_preamble && error->index < k_preamble + statements.size()) {
     const auto& st = statements[error->index - k_preamble];
     origin.line = st.line;
@@ -52,27 +112,66 @@ void run_in_transaction(Session& s, const std::vector<core::Statement>& statemen
   } else {
     origin.what += " (setting lock_timeout/statement_timeout)";
   }
+  if (error->diag.sqlstate == k_lock_timeout) origin.blocked_by = watch.blocked_by();
   throw core::SqlFailure(error->diag, origin);
 }
 
-// Runs statements one by one outside a transaction; on failure records the error in the ledger.
+// Runs a transactional section, again after a backoff when it hit lock_timeout and retries are left.
+template <class Run>
+void with_lock_retries(Session& s, const Timeouts& t, const std::string& label, Run run) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      run(attempt);
+      return;
+    } catch (const core::SqlFailure& failure) {
+      if (failure.diagnostics().sqlstate != k_lock_timeout || attempt >= t.lock_retries) throw;
+      std::int64_t delay = std::min<std::int64_t>(500LL << std::min(attempt, 6), 30'000);
+      s.reporter().progress(fmt::format("{}: lock_timeout ({}) waiting for {}; rolled back, retrying in {} ms "
+                                        "(retry {} of {})",
+                                        label, t.lock_timeout, failure.origin().blocked_by, delay, attempt + 1,
+                                        t.lock_retries));
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+  }
+}
+
+std::string attempt_note(const Timeouts& t, int attempt) {
+  return t.lock_retries > 0 ? fmt::format(", attempt {} of {}", attempt + 1, t.lock_retries + 1) : std::string();
+}
+
+// Runs statements one by one outside a transaction. The ledger row (state failed) always says which
+// statement is running, so a run that is killed or loses the server shows where it stopped; on an
+// error it says which statement failed and what was left behind.
 void run_outside_transaction(Session& s, const std::string& version, const std::vector<core::Statement>& statements,
                              const Timeouts& t, const std::string& file, const std::string& what) {
   pg_conn* conn = s.conn().raw();
   auto set = [&](const char* name, const std::string& value) {
     auto err = db::run_pipeline(conn, {{fmt::format("select set_config('{}', $1, false)", name), {value}}});
-    if (err) throw core::SqlFailure(err->diag, {file, 0, {}, what + " (setting " + name + ")"});
+    if (err) throw core::SqlFailure(err->diag, origin_of(file, 0, {}, what + " (setting " + name + ")"));
   };
   set("lock_timeout", t.lock_timeout);
   set("statement_timeout", t.statement_timeout);
+  LockWatch watch(s, t);
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const auto& st = statements[i];
-    if (auto diag = db::run_single(conn, st.sql)) {
-      core::SqlFailure failure(*diag, {file, st.line, st.sql, what});
-      s.ledger().mark_error(version, fmt::format("statement {} of {} failed at {}:{}: {} {}; statements 1 to {} "
-                                                 "took effect",
-                                                 i + 1, statements.size(), file, failure.error_line(), diag->sqlstate,
-                                                 diag->message, i));
+    watch.reset();
+    s.ledger().mark_error(version, fmt::format("statement {} of {} at {}:{} was started outside a transaction and "
+                                               "did not finish (the run was interrupted); {}",
+                                               i + 1, statements.size(), file, st.line, took_effect(i)));
+    if (auto diag = db::run_single(conn, st.sql, watch.watch())) {
+      core::StatementOrigin origin = origin_of(file, st.line, st.sql, what);
+      if (diag->sqlstate == k_lock_timeout) origin.blocked_by = watch.blocked_by();
+      std::string left_behind;
+      try {
+        left_behind = db::invalid_index_advice(db::invalid_indexes(s.conn()));
+      } catch (const std::exception&) {
+      }
+      origin.advice = left_behind;
+      core::SqlFailure failure(*diag, origin);
+      s.ledger().mark_error(version, fmt::format("statement {} of {} failed at {}:{}: {} {}; {}{}", i + 1,
+                                                 statements.size(), file, failure.error_line(), diag->sqlstate,
+                                                 diag->message, took_effect(i),
+                                                 left_behind.empty() ? "" : "; left behind: " + left_behind));
       throw failure;
     }
   }
@@ -85,12 +184,17 @@ void run_outside_transaction(Session& s, const std::string& version, const std::
 Applied apply_up(Session& s, const core::Migration& m, const std::vector<core::Statement>& statements,
                  const Timeouts& timeouts) {
   auto start = Clock::now();
-  std::string what = fmt::format("applying {}_{} (up)", m.version, m.name);
+  std::string label = fmt::format("{}_{}", m.version, m.name);
   if (m.up.transaction) {
-    run_in_transaction(s, statements, s.ledger().record_applied(m, s.applied_from()), timeouts, m.display_path(), what);
+    auto bookkeeping = s.ledger().record_applied(m, s.applied_from());
+    with_lock_retries(s, timeouts, label, [&](int attempt) {
+      run_in_transaction(s, statements, bookkeeping, timeouts, m.display_path(),
+                         fmt::format("applying {} (up{})", label, attempt_note(timeouts, attempt)));
+    });
   } else {
     s.ledger().mark_started(m, s.applied_from(), "up");
-    run_outside_transaction(s, m.version, statements, timeouts, m.display_path(), what);
+    run_outside_transaction(s, m.version, statements, timeouts, m.display_path(),
+                            fmt::format("applying {} (up, outside a transaction)", label));
     s.ledger().mark_applied(m.version, elapsed_ms(start));
   }
   return {m.version, m.name, statements.size(), m.up.transaction, elapsed_ms(start)};
@@ -99,14 +203,19 @@ Applied apply_up(Session& s, const core::Migration& m, const std::vector<core::S
 Applied apply_down(Session& s, const core::LedgerRow& row, const std::vector<core::Statement>& statements,
                    const std::string& file, const Timeouts& timeouts) {
   auto start = Clock::now();
-  std::string what = fmt::format("reverting {}_{} (down)", row.version, row.name);
+  std::string label = fmt::format("{}_{}", row.version, row.name);
   if (row.down_transaction) {
-    run_in_transaction(s, statements, s.ledger().record_reverted(row.version), timeouts, file, what);
+    auto bookkeeping = s.ledger().record_reverted(row.version);
+    with_lock_retries(s, timeouts, label, [&](int attempt) {
+      run_in_transaction(s, statements, bookkeeping, timeouts, file,
+                         fmt::format("reverting {} (down{})", label, attempt_note(timeouts, attempt)));
+    });
   } else {
     core::Migration m;
     m.version = row.version;
     s.ledger().mark_started(m, s.applied_from(), "down");
-    run_outside_transaction(s, row.version, statements, timeouts, file, what);
+    run_outside_transaction(s, row.version, statements, timeouts, file,
+                            fmt::format("reverting {} (down, outside a transaction)", label));
     s.ledger().remove(row.version);
   }
   return {row.version, row.name, statements.size(), row.down_transaction, elapsed_ms(start)};

@@ -15,6 +15,9 @@ namespace runner {
 struct Timeouts {
   std::string lock_timeout;
   std::string statement_timeout;
+  // How many times a transactional section that hit lock_timeout (55P03, rolled back) is tried
+  // again, after 0.5 s, 1 s, 2 s... (at most 30 s) of backoff.
+  int lock_retries = 0;
 };
 
 // What ran, for reports.

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "core/discovery.hpp"
+#include "db/diagnose.hpp"
 #include "db/lock.hpp"
 #include "runner/apply.hpp"
 #include "runner/session.hpp"
@@ -15,7 +17,46 @@ namespace runner {
 namespace {
 
 Timeouts timeouts_of(const core::Config& config) {
-  return {config.get("lock_timeout"), config.get("statement_timeout")};
+  return {config.get("lock_timeout"), config.get("statement_timeout"), static_cast<int>(config.count("lock_retries"))};
+}
+
+// Splits every section of every file (up, and down unless irreversible) before any connection:
+// a syntax error or psql meta-command anywhere is a file error (exit 2) and touches no database.
+// Returns the up statements by version.
+std::map<std::string, std::vector<core::Statement>> parse_all(const std::vector<core::Migration>& files) {
+  std::map<std::string, std::vector<core::Statement>> up;
+  for (const auto& m : files) {
+    up[m.version] = core::section_statements(m, m.up);
+    if (!m.down.irreversible) core::section_statements(m, m.down);
+  }
+  return up;
+}
+
+// Invalid indexes in the database, as advice for a failed migration ("" when none or unknown).
+std::string left_behind(Session& s) {
+  try {
+    return db::invalid_index_advice(db::invalid_indexes(s.conn()));
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+bool has_failed(const std::vector<core::PlanEntry>& plan) {
+  return std::any_of(plan.begin(), plan.end(),
+                     [](const core::PlanEntry& e) { return e.state == core::EntryState::failed; });
+}
+
+// Runs a selection, adding what a failed migration left behind to the refusal it may throw.
+template <class Select>
+auto select_or_explain(Session& s, const std::vector<core::PlanEntry>& plan, Select select) {
+  try {
+    return select();
+  } catch (const core::Failure& e) {
+    if (!has_failed(plan)) throw;
+    std::string advice = left_behind(s);
+    if (advice.empty()) throw;
+    throw core::Failure(std::string(e.what()) + "\n  left behind: " + advice, e.hint());
+  }
 }
 
 // Takes the migration lock for a writing command, reporting when it has to wait.
@@ -60,6 +101,9 @@ std::pair<core::LedgerRow, std::vector<core::Statement>> down_of(Session& s, con
 
 Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSelection& sel, const WriteOptions& opt) {
   auto files = core::discover_migrations(config.path("migrations_dir"));
+  // Every section is parsed before anything runs, before connecting even: a syntax error in the
+  // third file applies nothing and touches no database.
+  auto parsed = parse_all(files);
   Session s(config, reporter, "up");
   std::unique_ptr<db::MigrationLock> lock;
   if (!opt.dry_run) {
@@ -70,11 +114,10 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
   core::UpSelection selection = sel;
   selection.allow_changed = opt.allow_changed;
   selection.allow_out_of_order = opt.allow_out_of_order;
-  auto chosen = core::select_up(plan, selection);
+  auto chosen = select_or_explain(s, plan, [&] { return core::select_up(plan, selection); });
 
-  // Every section is parsed before anything runs: a syntax error in the third file applies nothing.
   std::vector<std::vector<core::Statement>> statements;
-  for (const auto* e : chosen) statements.push_back(core::section_statements(*e->file, e->file->up));
+  for (const auto* e : chosen) statements.push_back(parsed.at(e->version));
 
   Outcome out;
   out.report.set("command", "up").set("dry_run", opt.dry_run).set("target", s.target().display);
@@ -94,14 +137,9 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const auto& m = *chosen[i]->file;
     reporter.progress(fmt::format("applying {}_{}", m.version, m.name));
-    try {
-      auto applied = apply_up(s, m, statements[i], timeouts_of(config));
-      reporter.progress(fmt::format("applied  {}_{} in {} ms", m.version, m.name, applied.duration_ms));
-      list.push(applied_json(applied));
-    } catch (core::Error&) {
-      out.report.set("migrations", list);
-      throw;
-    }
+    auto applied = apply_up(s, m, statements[i], timeouts_of(config));
+    reporter.progress(fmt::format("applied  {}_{} in {} ms", m.version, m.name, applied.duration_ms));
+    list.push(applied_json(applied));
   }
   out.report.set("migrations", list);
   if (chosen.empty()) reporter.progress("nothing to apply: the database is up to date");
@@ -115,7 +153,7 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
   std::unique_ptr<db::MigrationLock> lock;
   if (!opt.dry_run) lock = take_lock(config, s, reporter);
   auto plan = core::build_plan(files, s.ledger().rows());
-  auto chosen = core::select_down(plan, sel);
+  auto chosen = select_or_explain(s, plan, [&] { return core::select_down(plan, sel); });
 
   std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs;
   for (const auto* e : chosen) downs.push_back(down_of(s, *e));
@@ -133,14 +171,9 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
       continue;
     }
     reporter.progress(fmt::format("reverting {}_{}", row.version, row.name));
-    try {
-      auto done = apply_down(s, row, statements, recorded_file(*chosen[i]), timeouts_of(config));
-      reporter.progress(fmt::format("reverted {}_{} in {} ms", row.version, row.name, done.duration_ms));
-      list.push(applied_json(done));
-    } catch (core::Error&) {
-      out.report.set("migrations", list);
-      throw;
-    }
+    auto done = apply_down(s, row, statements, recorded_file(*chosen[i]), timeouts_of(config));
+    reporter.progress(fmt::format("reverted {}_{} in {} ms", row.version, row.name, done.duration_ms));
+    list.push(applied_json(done));
   }
   out.report.set("migrations", list);
   if (chosen.empty()) reporter.progress("nothing to revert");
@@ -149,11 +182,12 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
 
 Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOptions& opt) {
   auto files = core::discover_migrations(config.path("migrations_dir"));
+  auto parsed = parse_all(files);
   Session s(config, reporter, "redo");
   std::unique_ptr<db::MigrationLock> lock;
   if (!opt.dry_run) lock = take_lock(config, s, reporter);
   auto plan = core::build_plan(files, s.ledger().rows());
-  auto chosen = core::select_down(plan, core::DownSelection{});
+  auto chosen = select_or_explain(s, plan, [&] { return core::select_down(plan, core::DownSelection{}); });
   if (chosen.empty()) throw core::Failure("nothing to redo: no migration is applied");
   const core::PlanEntry& e = *chosen.front();
   if (!e.file)
@@ -165,7 +199,7 @@ Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOpti
                                     e.file->display_path()),
                         "pass --allow-changed to revert the recorded version and apply the file as it is now");
   auto [row, down_statements] = down_of(s, e);
-  auto up_statements = core::section_statements(*e.file, e.file->up);
+  auto up_statements = parsed.at(e.version);
 
   Outcome out;
   out.report.set("command", "redo").set("dry_run", opt.dry_run).set("target", s.target().display);
@@ -187,7 +221,29 @@ Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOpti
 Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_code) {
   auto files = core::discover_migrations(config.path("migrations_dir"));
   Session s(config, reporter, "status");
-  auto plan = core::build_plan(files, s.ledger().rows());
+  auto rows = s.ledger().rows();
+  // A failed migration may have left invalid indexes (a CREATE INDEX CONCURRENTLY that failed or was
+  // interrupted): each failed row says which, and what to drop.
+  core::Json invalid = core::Json::array();
+  if (std::any_of(rows.begin(), rows.end(), [](const core::LedgerRow& r) { return r.state == "failed"; })) {
+    std::vector<db::InvalidIndex> indexes;
+    try {
+      indexes = db::invalid_indexes(s.conn());
+    } catch (const std::exception&) {
+    }
+    for (const auto& i : indexes)
+      invalid.push(core::Json::object().set("index", i.name).set("table", i.table).set(
+          "advice", "drop index concurrently " + i.name));
+    for (auto& r : rows) {
+      if (r.state != "failed") continue;
+      std::vector<db::InvalidIndex> unmentioned;
+      for (const auto& i : indexes)
+        if (r.error.find("drop index concurrently " + i.name) == std::string::npos) unmentioned.push_back(i);
+      if (!unmentioned.empty())
+        r.error += (r.error.empty() ? "" : "; ") + ("left behind: " + db::invalid_index_advice(unmentioned));
+    }
+  }
+  auto plan = core::build_plan(files, rows);
   auto summary = core::summarize(plan);
   Outcome out;
   core::Json list = core::Json::array();
@@ -197,6 +253,7 @@ Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_cod
   counts.set("changed", summary.changed).set("missing", summary.missing).set("failed", summary.failed);
   out.report.set("command", "status").set("target", s.target().display).set("ledger", s.ledger().display_name());
   out.report.set("migrations", list).set("summary", counts).set("clean", summary.clean());
+  if (invalid.size() > 0) out.report.set("invalid_indexes", invalid);
   if (exit_code && !summary.clean()) out.code = core::ExitCode::problems;
   return out;
 }
@@ -243,6 +300,22 @@ Outcome cmd_repair(const core::Config& config, Reporter& reporter, const std::st
   Outcome out;
   out.report.set("command", "repair").set("version", version).set("resolution", applied ? "applied" : "rolled-back");
   out.report.set("error", it->error);
+  // What a failed CREATE INDEX CONCURRENTLY left behind is never used and slows writes: say what to drop.
+  core::Json invalid = core::Json::array();
+  std::vector<db::InvalidIndex> indexes;
+  try {
+    indexes = db::invalid_indexes(s.conn());
+  } catch (const std::exception&) {
+  }
+  for (const auto& i : indexes) {
+    invalid.push(core::Json::object().set("index", i.name).set("table", i.table).set(
+        "advice", "drop index concurrently " + i.name));
+    reporter.progress(fmt::format("warning: invalid index {} (on {}) is still there, never used and slowing writes: "
+                                  "drop index concurrently {};{}",
+                                  i.name, i.table, i.name,
+                                  applied ? "" : " (re-applying the migration would fail on it)"));
+  }
+  out.report.set("invalid_indexes", invalid);
   if (opt.dry_run) return out;
   confirm_production(config, reporter, opt, s, fmt::format("mark {} as {}", version, applied ? "applied" : "rolled back"));
   if (applied) s.ledger().mark_applied(version, it->execution_ms);

@@ -37,7 +37,7 @@ std::string os_identity() {
 }  // namespace
 
 Session::Session(const core::Config& config, Reporter& reporter, const std::string& command)
-    : m_target(resolve_target(config)), m_applied_from(os_identity()) {
+    : m_target(resolve_target(config)), m_reporter(reporter), m_applied_from(os_identity()) {
   std::string app = fmt::format("autocrm-migrate {} ({})", command, m_applied_from).substr(0, 63);
   auto notices = [&reporter](const std::string& line) { reporter.notice(line); };
   if (m_target.kind == Target::Kind::embedded) {
@@ -52,6 +52,18 @@ Session::Session(const core::Config& config, Reporter& reporter, const std::stri
     m_conn = std::make_unique<db::Connection>(m_target.conninfo, app, notices);
   }
   m_ledger = std::make_unique<db::Ledger>(*m_conn, config.get("ledger_schema"), config.get("ledger_table"));
+}
+
+db::Connection* Session::watcher() {
+  if (!m_watcher && !m_watcher_failed) {
+    try {
+      std::string app = fmt::format("autocrm-migrate watch ({})", m_applied_from).substr(0, 63);
+      m_watcher = std::make_unique<db::Connection>(m_target.conninfo, app, [](const std::string&) {});
+    } catch (const std::exception&) {
+      m_watcher_failed = true;  // looking is best effort: the migration goes on without it
+    }
+  }
+  return m_watcher.get();
 }
 
 }  // namespace runner

@@ -33,11 +33,19 @@ public:
   const Target& target() const { return m_target; }
   // "user@host" of the operating system, recorded in the ledger's applied_by.
   const std::string& applied_from() const { return m_applied_from; }
+  // A second connection to the same database, opened on first use, for looking at this session
+  // from outside (what it waits for); never used for changes. nullptr when it cannot be opened.
+  db::Connection* watcher();
+  // Where progress lines go (the command's reporter).
+  Reporter& reporter() { return m_reporter; }
 
 private:
   Target m_target;
+  Reporter& m_reporter;
   std::unique_ptr<db::Connection> m_conn;
   std::unique_ptr<db::Ledger> m_ledger;
+  std::unique_ptr<db::Connection> m_watcher;
+  bool m_watcher_failed = false;
   std::string m_applied_from;
 };
 

@@ -1,0 +1,5 @@
+-- migrate:up
+select 1;
+﻿create table t (id int);
+-- migrate:down
+select 1;

@@ -1,0 +1,5 @@
+-- migrate:up
+-- nothing yet
+
+-- migrate:down
+select 1;

@@ -1,0 +1,4 @@
+-- migrate:up
+select 1;
+-- migrate:down irreversible
+drop table t;

@@ -1,0 +1,4 @@
+-- Migrate:Up
+create table t (id int);
+-- migrate:down
+drop table t;

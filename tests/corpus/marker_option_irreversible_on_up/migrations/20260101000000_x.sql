@@ -1,0 +1,4 @@
+-- migrate:up irreversible
+select 1;
+-- migrate:down
+select 1;

@@ -1,0 +1,4 @@
+-- migrate:up transaction:flase
+select 1;
+-- migrate:down
+select 1;

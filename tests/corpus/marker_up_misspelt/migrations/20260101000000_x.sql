@@ -1,0 +1,4 @@
+-- migrate:upp
+select 1;
+-- migrate:down
+select 1;

@@ -1,0 +1,6 @@
+-- migrate:up
+select 1;
+-- migrate:down
+select 1;
+-- migrate:up
+select 2;

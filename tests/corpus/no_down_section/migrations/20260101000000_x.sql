@@ -1,0 +1,2 @@
+-- migrate:up
+create table t (id int);

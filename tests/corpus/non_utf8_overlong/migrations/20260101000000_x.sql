@@ -1,0 +1,4 @@
+-- migrate:up
+select 'À¯';
+-- migrate:down
+select 1;

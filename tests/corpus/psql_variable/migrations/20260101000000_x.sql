@@ -1,0 +1,4 @@
+-- migrate:up
+create role :app_user;
+-- migrate:down
+select 1;

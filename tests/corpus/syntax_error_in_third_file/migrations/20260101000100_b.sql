@@ -1,0 +1,4 @@
+-- migrate:up
+create table u (id int);
+-- migrate:down
+drop table u;

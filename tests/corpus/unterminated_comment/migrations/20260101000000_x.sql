@@ -1,0 +1,5 @@
+-- migrate:up
+select 1;
+/* to do
+-- migrate:down
+select 1;

@@ -1,0 +1,4 @@
+select 0;
+-- migrate:up transaction:flase
+select 1;
+-- migrate:down

@@ -1,0 +1,4 @@
+-- migrate:up
+copy t from stdin;
+-- migrate:down
+select 1;

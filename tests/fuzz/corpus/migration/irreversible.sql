@@ -1,0 +1,3 @@
+-- migrate:up
+create table t (id int);
+-- migrate:down irreversible

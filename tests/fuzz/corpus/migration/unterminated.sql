@@ -1,0 +1,4 @@
+-- migrate:up
+insert into t values ('unterminated);
+-- migrate:down
+select $$ never closed;
