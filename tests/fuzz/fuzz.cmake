@@ -22,8 +22,6 @@ if(AUTOCRM_FUZZ)
   #   fuzz_migration:         core::parse_migration + core::section_statements (+ file names)
   #   fuzz_config:            core::Config::load from text (LoadOptions.config_text) + ${VAR} expansion
   #   fuzz_check_declaration: core::parse_declaration, the documented schema of `check`
-  # TODO(check declarations): the unit replay of tests/fuzz/regressions/check_declaration/ is not
-  # wired yet (see the TODO in fuzz_check_declaration.cpp); scripts/fuzz already runs the target.
   # A target that needs more than the core (e.g. src/checks) adds its library to AUTOCRM_FUZZ_EXTRA_LIBS.
   file(GLOB AUTOCRM_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/fuzz_*.cpp)
   foreach(source ${AUTOCRM_FUZZ_SOURCES})

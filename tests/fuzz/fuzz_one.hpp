@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/config.hpp"
+#include "core/declaration.hpp"
 #include "core/error.hpp"
 #include "core/migration.hpp"
 
@@ -69,6 +70,17 @@ inline void config_one(std::string_view input) {
   }
   try {
     core::expand_variables(text, "fuzz", fake_env);
+  } catch (const core::UsageError&) {
+  }
+}
+
+// The documented schema that `check` compares the database with, through its parser; every
+// declared table must be findable again by its qualified name.
+inline void check_declaration_one(std::string_view input) {
+  try {
+    auto d = core::parse_declaration(std::string(input), "autocrm.schema.toml");
+    for (const auto& t : d.tables)
+      if (!d.find(t.qualified())) std::abort();
   } catch (const core::UsageError&) {
   }
 }

@@ -52,3 +52,7 @@ TEST_CASE("fuzz seeds and regressions of the configuration loader replay without
   REQUIRE(fs::is_directory(fuzz_dir() / "regressions" / "config"));
   CHECK(replay("config", fuzz::config_one) >= 10);
 }
+
+TEST_CASE("fuzz seeds and regressions of the check declaration parser replay without a crash") {
+  CHECK(replay("check_declaration", fuzz::check_declaration_one) >= 2);
+}
