@@ -12,18 +12,23 @@
 -- removes exactly that and nothing of Supabase's own.
 
 -- Supabase's API roles. Roles are cluster-wide: create them only if missing and never drop them.
--- service_role bypasses row level security as on Supabase.
+-- service_role bypasses row level security as on Supabase. Another database of the same cluster
+-- may be creating them at the same moment: losing that race is fine (duplicate_object or, while
+-- the other transaction commits, unique_violation on pg_authid).
 do $$
+declare
+  wanted constant text[][] := array[['anon', 'nologin noinherit'], ['authenticated', 'nologin noinherit'],
+                                    ['service_role', 'nologin noinherit bypassrls']];
 begin
-  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
+  for i in 1 .. array_length(wanted, 1) loop
+    if not exists (select 1 from pg_catalog.pg_roles where rolname = wanted[i][1]) then
+      begin
+        execute format('create role %I %s', wanted[i][1], wanted[i][2]);
+      exception when duplicate_object or unique_violation then
+        null;
+      end;
+    end if;
+  end loop;
 end
 $$;
 

@@ -697,3 +697,28 @@ TEST_CASE("passwords from a URL / PGPASSWORD and .pgpass never appear in output 
   }
   CHECK(outputs.size() == 30);
 }
+
+TEST_CASE("the AutoCRM schema applied while another database creates the API roles does not fail") {
+  // Regression: anon, authenticated and service_role are cluster-wide. When another database of
+  // the cluster is creating them at the same moment, the migration saw them missing, waited on
+  // pg_authid's unique index and failed with 23505 once the other transaction committed. A fresh
+  // cluster of this test's own has no such roles; a transaction holding an uncommitted
+  // `create role anon` stands for the other database deterministically.
+  it::OwnServer server;
+  server.exec("postgres", "create database app");
+  pqxx::connection other(server.conninfo("postgres"));
+  pqxx::work creating(other);
+  creating.exec("create role anon nologin noinherit");
+  auto run = it::spawn_tool({"--database-url", server.url("app"), "up"}, it::source_dir());
+  // Let the migration reach the role and wait for our transaction, then commit it.
+  for (int i = 0; i < 100; ++i) {
+    if (server.scalar("postgres", "select count(*) from pg_stat_activity where wait_event_type = 'Lock' or "
+                                  "wait_event = 'transactionid'") != "0")
+      break;
+    usleep(50'000);
+  }
+  creating.commit();
+  CHECK_EXIT(it::wait_tool(run), 0);
+  CHECK(server.scalar("postgres", "select count(*) from pg_roles where rolname in ('anon', 'authenticated', "
+                                  "'service_role')") == "3");
+}
