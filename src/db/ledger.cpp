@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include <algorithm>
 
 #include "core/error.hpp"
@@ -116,14 +118,30 @@ std::vector<core::LedgerRow> Ledger::rows() {
   return out;
 }
 
-core::LedgerRow Ledger::row_with_down(const std::string& version) {
+std::vector<core::LedgerRow> Ledger::rows_with_down(const std::vector<std::string>& versions) {
+  std::vector<core::LedgerRow> out;
+  if (versions.empty()) return out;
+  // One text[] parameter; versions are 14 digits, so the array literal needs no escaping.
+  std::string array = "{";
+  for (std::size_t i = 0; i < versions.size(); ++i) array += (i ? "," : "") + versions[i];
+  array += "}";
   pqxx::nontransaction tx(m_conn.pqxx());
-  auto r = tx.exec_params(
-      fmt::format("select {}, coalesce(down_sql, '') from {} where version = $1", k_row_columns, m_qualified), version);
-  if (r.empty()) throw core::Failure(fmt::format("version {} is not in the ledger", version));
-  auto row = row_of(r[0]);
-  row.down_sql = r[0][11].as<std::string>();
-  return row;
+  auto r = tx.exec_params(fmt::format("select {}, coalesce(down_sql, '') from {} where version = any($1::text[])",
+                                      k_row_columns, m_qualified),
+                          array);
+  std::map<std::string, core::LedgerRow> by_version;
+  for (const auto& x : r) {
+    auto row = row_of(x);
+    row.down_sql = x[11].as<std::string>();
+    by_version.emplace(row.version, std::move(row));
+  }
+  out.reserve(versions.size());
+  for (const auto& v : versions) {
+    auto it = by_version.find(v);
+    if (it == by_version.end()) throw core::Failure(fmt::format("version {} is not in the ledger", v));
+    out.push_back(std::move(it->second));
+  }
+  return out;
 }
 
 PipelineQuery Ledger::record_applied(const core::Migration& m, const std::string& applied_from) {

@@ -26,8 +26,9 @@ public:
   void ensure();
   // Every row, oldest version first, without the down SQL; empty when the ledger does not exist.
   std::vector<core::LedgerRow> rows();
-  // The down SQL and its settings as recorded when version was applied.
-  core::LedgerRow row_with_down(const std::string& version);
+  // The rows of versions with the down SQL and its settings as recorded when each was applied, in
+  // the order given, read in one query. Throws core::Failure for a version not in the ledger.
+  std::vector<core::LedgerRow> rows_with_down(const std::vector<std::string>& versions);
 
   // The query that records m as applied, for the same pipeline/transaction as its up section.
   // Its execution time is measured by the server from the transaction's start.

@@ -91,10 +91,19 @@ std::string recorded_file(const core::PlanEntry& e) {
 }
 
 // The down statements of e as recorded in the ledger.
-std::pair<core::LedgerRow, std::vector<core::Statement>> down_of(Session& s, const core::PlanEntry& e) {
-  auto row = s.ledger().row_with_down(e.version);
-  auto statements = core::split_statements(row.down_sql, recorded_file(e), row.down_line);
-  return {row, statements};
+// The down SQL recorded for each entry, split into statements: one query for all of them, not one
+// round trip per migration.
+std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs_of(
+    Session& s, const std::vector<const core::PlanEntry*>& entries) {
+  std::vector<std::string> versions;
+  for (const auto* e : entries) versions.push_back(e->version);
+  auto rows = s.ledger().rows_with_down(versions);
+  std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> out;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto statements = core::split_statements(rows[i].down_sql, recorded_file(*entries[i]), rows[i].down_line);
+    out.emplace_back(std::move(rows[i]), std::move(statements));
+  }
+  return out;
 }
 
 }  // namespace
@@ -155,8 +164,7 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
   auto plan = core::build_plan(files, s.ledger().rows());
   auto chosen = select_or_explain(s, plan, [&] { return core::select_down(plan, sel); });
 
-  std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs;
-  for (const auto* e : chosen) downs.push_back(down_of(s, *e));
+  auto downs = downs_of(s, chosen);
 
   Outcome out;
   out.report.set("command", "down").set("dry_run", opt.dry_run).set("target", s.target().display);
@@ -198,7 +206,7 @@ Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOpti
     throw core::Failure(fmt::format("{} changed since it was applied; redo would apply different SQL than what ran",
                                     e.file->display_path()),
                         "pass --allow-changed to revert the recorded version and apply the file as it is now");
-  auto [row, down_statements] = down_of(s, e);
+  auto [row, down_statements] = downs_of(s, {&e}).front();
   auto up_statements = parsed.at(e.version);
 
   Outcome out;
