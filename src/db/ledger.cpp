@@ -1,6 +1,7 @@
 #include "db/ledger.hpp"
 
 #include <fmt/format.h>
+#include <libpq-fe.h>
 
 #include <map>
 
@@ -144,16 +145,31 @@ std::vector<core::LedgerRow> Ledger::rows_with_down(const std::vector<std::strin
   return out;
 }
 
-PipelineQuery Ledger::record_applied(const core::Migration& m, const std::string& applied_from) {
+PipelineQuery Ledger::insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
+                                 const char* extra_column, const std::string& extra_value) {
   return PipelineQuery{
-      "insert into " + m_qualified +
-          " (version, name, checksum, state, up_transaction, down_sql, down_transaction, down_line, irreversible,"
-          " applied_by, execution_ms) values ($1, $2, $3, 'applied', $4, $5, $6, $7, $8,"
-          " current_user || ' (' || $9 || ')', (extract(epoch from clock_timestamp() - now()) * 1000)::bigint)",
+      fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
+                  "down_line, irreversible, applied_by, {}) values ($1, $2, $3, '{}', $4, $5, $6, $7, $8, "
+                  "current_user || ' (' || $9 || ')', {})",
+                  m_qualified, extra_column, state, extra_value),
       {m.version, m.name, m.checksum, m.up.transaction ? "true" : "false",
        m.down.irreversible ? std::nullopt : std::optional<std::string>(m.down.body),
        m.down.transaction ? "true" : "false", std::to_string(m.down.body_line), m.down.irreversible ? "true" : "false",
        applied_from}};
+}
+
+void Ledger::execute(const std::vector<PipelineQuery>& queries) {
+  auto error = run_pipeline(m_conn.raw(), queries);
+  if (!error) return;
+  if (PQtransactionStatus(m_conn.raw()) != PQTRANS_IDLE) run_single(m_conn.raw(), "rollback");
+  throw core::Failure(fmt::format("writing the ledger {} failed: {} {}", display_name(), error->diag.sqlstate,
+                                    error->diag.message));
+}
+
+PipelineQuery Ledger::record_applied(const core::Migration& m, const std::string& applied_from) {
+  // The execution time is the server's, from the transaction's start to this insert.
+  return insert_row(m, applied_from, "applied", "execution_ms",
+                    "(extract(epoch from clock_timestamp() - now()) * 1000)::bigint");
 }
 
 PipelineQuery Ledger::record_reverted(const std::string& version) {
@@ -161,17 +177,13 @@ PipelineQuery Ledger::record_reverted(const std::string& version) {
 }
 
 void Ledger::mark_started(const core::Migration& m, const std::string& applied_from, const std::string& direction) {
-  pqxx::nontransaction tx(m_conn.pqxx());
   std::string error = fmt::format("{} section started outside a transaction and did not finish", direction);
   if (direction == "up") {
-    tx.exec_params("insert into " + m_qualified +
-                       " (version, name, checksum, state, up_transaction, down_sql, down_transaction, down_line,"
-                       " irreversible, applied_by, error) values ($1, $2, $3, 'failed', $4, $5, $6, $7, $8,"
-                       " current_user || ' (' || $9 || ')', $10)",
-                   m.version, m.name, m.checksum, m.up.transaction,
-                   m.down.irreversible ? std::optional<std::string>() : std::optional<std::string>(m.down.body),
-                   m.down.transaction, m.down.body_line, m.down.irreversible, applied_from, error);
+    auto insert = insert_row(m, applied_from, "failed", "error", "$10");
+    insert.params.push_back(error);
+    execute({insert});
   } else {
+    pqxx::nontransaction tx(m_conn.pqxx());
     tx.exec_params("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", m.version, error);
   }
 }
@@ -194,17 +206,11 @@ void Ledger::remove(const std::string& version) {
 }
 
 void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from) {
-  pqxx::work tx(m_conn.pqxx());
-  for (const auto* m : migrations) {
-    tx.exec_params("insert into " + m_qualified +
-                       " (version, name, checksum, state, up_transaction, down_sql, down_transaction, down_line,"
-                       " irreversible, applied_by, baseline) values ($1, $2, $3, 'applied', $4, $5, $6, $7, $8,"
-                       " current_user || ' (' || $9 || ')', true)",
-                   m->version, m->name, m->checksum, m->up.transaction,
-                   m->down.irreversible ? std::optional<std::string>() : std::optional<std::string>(m->down.body),
-                   m->down.transaction, m->down.body_line, m->down.irreversible, applied_from);
-  }
-  tx.commit();
+  // One transaction, one round trip: every row or none.
+  std::vector<PipelineQuery> queries{{"begin", {}}};
+  for (const auto* m : migrations) queries.push_back(insert_row(*m, applied_from, "applied", "baseline", "true"));
+  queries.push_back({"commit", {}});
+  execute(queries);
 }
 
 }  // namespace db

@@ -59,6 +59,13 @@ private:
   std::string m_qualified, m_qualified_meta;
   bool m_checked = false;
   void check_format();
+  // The insert of m's row: every column that comes from the file, the given state, and one more
+  // column with its SQL value (which may use $10 when the caller appends a parameter).
+  PipelineQuery insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
+                           const char* extra_column, const std::string& extra_value);
+  // Runs queries in one pipeline; when one fails, rolls back a transaction they opened and throws
+  // core::Failure.
+  void execute(const std::vector<PipelineQuery>& queries);
 };
 
 }  // namespace db
