@@ -39,7 +39,10 @@ struct CatalogTrigger {
   int type = 0;                    // pg_trigger.tgtype bits
   std::string function;            // schema.name
   std::vector<std::string> args;
+  std::string old_table, new_table;  // transition table names (REFERENCING OLD/NEW TABLE), "" for none
   bool row() const { return type & 1; }
+  // "row" or "statement".
+  std::string level() const { return row() ? "row" : "statement"; }
   std::string timing() const { return (type & 2) ? "before" : (type & 64) ? "instead of" : "after"; }
   // The events in a fixed order: insert, update, delete, truncate.
   std::vector<std::string> events() const;

@@ -42,7 +42,7 @@ const std::vector<RuleInfo>& check_rules() {
       {"trigger-mismatch", Level::error, "triggers",
        "a declared trigger has another timing, events, function or arguments"},
       {"updated-at-trigger-missing", Level::error, "triggers", "a table with updated_at has no trigger maintaining it"},
-      {"audit-trigger-missing", Level::error, "triggers", "an audited table has no audit trigger"},
+      {"audit-trigger-missing", Level::error, "triggers", "an insert, update or delete of an audited table is not audited"},
       {"index-missing", Level::error, "indexes", "a declared index does not exist"},
       {"index-invalid", Level::error, "indexes", "a declared index is INVALID (a failed concurrent build)"},
       {"index-mismatch", Level::error, "indexes", "a declared index has other columns, method, uniqueness or predicate"},
@@ -202,17 +202,18 @@ private:
       if (tr->name == dt.name) found = tr;
     if (!found) {
       m_trigger_reported.insert(t.qualified() + "/" + dt.function);
-      add("trigger-missing", object, fmt::format("expected {} {} for each row executing {}", dt.timing,
-                                                 fmt::join(dt.events, " or "), dt.function),
-          fmt::format("create trigger {} {} {} on {} for each row execute function {}({})", dt.name, dt.timing,
-                      fmt::join(dt.events, " or "), t.qualified(), dt.function, fmt::join(dt.args, ", ")));
+      add("trigger-missing", object, fmt::format("expected {} {} for each {} executing {}", dt.timing,
+                                                 fmt::join(dt.events, " or "), dt.level, dt.function),
+          fmt::format("create trigger {} {} {} on {} for each {} execute function {}({})", dt.name, dt.timing,
+                      fmt::join(dt.events, " or "), t.qualified(), dt.level, dt.function, fmt::join(dt.args, ", ")));
       return;
     }
     std::vector<std::string> differences;
     if (found->timing() != dt.timing) differences.push_back(fmt::format("timing {} (expected {})", found->timing(), dt.timing));
     if (found->events() != dt.events)
       differences.push_back(fmt::format("events {} (expected {})", fmt::join(found->events(), ","), fmt::join(dt.events, ",")));
-    if (!found->row()) differences.push_back("for each statement (expected for each row)");
+    if (found->level() != dt.level)
+      differences.push_back(fmt::format("for each {} (expected for each {})", found->level(), dt.level));
     if (found->function != dt.function)
       differences.push_back(fmt::format("function {} (expected {})", found->function, dt.function));
     if (found->args != dt.args)
@@ -335,19 +336,32 @@ private:
     if (m_decl.audit_function.empty()) return;
     for (const auto& t : m_decl.tables) {
       if (!t.audited || !m_relations.count(t.qualified())) continue;
-      bool ok = false;
-      for (const auto* tr : m_triggers[t.qualified()]) {
-        auto ev = tr->events();
-        ok = ok || (tr->enabled != 'D' && tr->row() && tr->timing() == "after" && tr->function == m_decl.audit_function &&
-                    contains(ev, "insert") && contains(ev, "update") && contains(ev, "delete"));
+      std::vector<std::string> unaudited;
+      for (const char* event : {"insert", "update", "delete"}) {
+        bool ok = false;
+        for (const auto* tr : m_triggers[t.qualified()])
+          ok = ok || (tr->enabled != 'D' && tr->timing() == "after" && tr->function == m_decl.audit_function &&
+                      audits_event(*tr, event));
+        if (!ok) unaudited.push_back(event);
       }
-      if (!ok && !m_trigger_reported.count(t.qualified() + "/" + m_decl.audit_function))
+      if (!unaudited.empty() && !m_trigger_reported.count(t.qualified() + "/" + m_decl.audit_function))
         add("audit-trigger-missing", t.qualified(),
-            fmt::format("no enabled after insert/update/delete row trigger executes {}", m_decl.audit_function),
-            fmt::format("create trigger audit_{}_changes after insert or update or delete on {} for each row execute "
-                        "function {}()",
-                        t.name, t.qualified(), m_decl.audit_function));
+            fmt::format("{} not audited: no enabled after trigger executing {} sees the changed rows (a row trigger, "
+                        "or a statement trigger with the transition table of the event)",
+                        fmt::join(unaudited, ", "), m_decl.audit_function),
+            fmt::format("create trigger audit_{}_changes after {} on {} for each row execute function {}()", t.name,
+                        fmt::join(unaudited, " or "), t.qualified(), m_decl.audit_function));
     }
+  }
+
+  // True when the trigger fires for event and sees its rows: a row trigger, or a statement trigger
+  // with the transition table(s) of the event (new for insert, old for delete, both for update).
+  static bool audits_event(const CatalogTrigger& tr, const std::string& event) {
+    if (!contains(tr.events(), event)) return false;
+    if (tr.row()) return true;
+    if (event == "insert") return !tr.new_table.empty();
+    if (event == "delete") return !tr.old_table.empty();
+    return !tr.old_table.empty() && !tr.new_table.empty();
   }
 
   // True when a valid index on table starts with exactly these columns (in any order).

@@ -162,6 +162,10 @@ Declaration parse_declaration(const std::string& text, const std::string& displa
         trig.name = *name;
         trig.timing = *timing;
         check_member(trig.timing, {"before", "after", "instead of"}, tr.where_of("timing"), "timing");
+        if (auto level = tr.string("level")) {
+          trig.level = *level;
+          check_member(trig.level, {"row", "statement"}, tr.where_of("level"), "level");
+        }
         for (const auto& e : *events) check_member(e, k_event_order, tr.where_of("events"), "event");
         for (const auto& e : k_event_order)
           if (std::find(events->begin(), events->end(), e) != events->end()) trig.events.push_back(e);

@@ -12,6 +12,7 @@ namespace core {
 struct DeclaredTrigger {
   std::string name;
   std::string timing;               // before, after, instead of
+  std::string level = "row";        // row (FOR EACH ROW) or statement (FOR EACH STATEMENT)
   std::vector<std::string> events;  // insert, update, delete, truncate (sorted in that order)
   std::string function;             // schema.name
   std::vector<std::string> args;

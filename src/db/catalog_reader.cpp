@@ -116,7 +116,7 @@ where d.refobjsubid > 0 and )") + k_user_namespace + " order by 1, 2, 3")) {
 
   for (const auto& r : run(std::string(R"(
 select n.nspname, c.relname, t.tgname, t.tgenabled, t.tgtype, pn.nspname || '.' || f.proname,
-  encode(t.tgargs, 'escape'), t.tgnargs
+  encode(t.tgargs, 'escape'), t.tgnargs, coalesce(t.tgoldtable::text, ''), coalesce(t.tgnewtable::text, '')
 from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
 join pg_proc f on f.oid = t.tgfoid join pg_namespace pn on pn.oid = f.pronamespace
 where not t.tgisinternal and t.tgparentid = 0 and )") + k_user_namespace + " order by 1, 2, 3")) {
@@ -128,6 +128,8 @@ where not t.tgisinternal and t.tgparentid = 0 and )") + k_user_namespace + " ord
     t.type = r[4].as<int>();
     t.function = r[5].as<std::string>();
     t.args = trigger_args(r[6].as<std::string>(), r[7].as<int>());
+    t.old_table = r[8].as<std::string>();
+    t.new_table = r[9].as<std::string>();
     s.triggers.push_back(std::move(t));
   }
 

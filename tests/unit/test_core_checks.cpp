@@ -143,6 +143,59 @@ TEST_CASE("each kind of drift is reported with its rule") {
   CHECK(findings.front().level == core::Level::error);
 }
 
+TEST_CASE("audit triggers split by event count when each sees its rows") {
+  auto d = core::parse_declaration(k_decl, "schema.toml");
+  auto c = good_catalog();
+  c.triggers.pop_back();  // the single row trigger for all three events
+  // 1 = row, 4 = insert, 8 = delete, 16 = update; statement triggers lack bit 1.
+  c.triggers.push_back({"public", "notes", "audit_notes_inserts", 'O', 4, "public.audit_trigger_func", {}, "", "audit_rows"});
+  c.triggers.push_back({"public", "notes", "audit_notes_changes", 'O', 1 | 16, "public.audit_trigger_func", {}});
+  c.triggers.push_back({"public", "notes", "audit_notes_deletes", 'O', 8, "public.audit_trigger_func", {}, "audit_rows", ""});
+  CHECK(rules_of(core::run_checks(d, c)) == std::vector<std::string>{"index-skipped public.idx_notes_embedding"});
+
+  SUBCASE("a statement trigger without the event's transition table audits nothing") {
+    c.triggers.back().old_table = "";
+    auto findings = core::run_checks(d, c);
+    REQUIRE(rules_of(findings) == std::vector<std::string>{"audit-trigger-missing public.notes",
+                                                           "index-skipped public.idx_notes_embedding"});
+    CHECK(findings[0].message.starts_with("delete not audited:"));
+  }
+  SUBCASE("a statement update trigger needs both transition tables") {
+    c.triggers[2] = {"public", "notes", "audit_notes_changes", 'O', 16, "public.audit_trigger_func", {}, "", "audit_rows"};
+    auto findings = core::run_checks(d, c);
+    REQUIRE(rules_of(findings).size() == 2);
+    CHECK(findings[0].message.starts_with("update not audited:"));
+  }
+  SUBCASE("a disabled insert trigger leaves inserts unaudited") {
+    c.triggers[1].enabled = 'D';
+    auto findings = core::run_checks(d, c);
+    REQUIRE(rules_of(findings).size() == 2);
+    CHECK(findings[0].message.starts_with("insert not audited:"));
+  }
+}
+
+TEST_CASE("a declared trigger's level is compared") {
+  std::string decl = std::string(k_decl) + R"(
+[[tables.notes.triggers]]
+name = "audit_notes_changes"
+timing = "after"
+events = ["insert", "update", "delete"]
+level = "statement"
+function = "public.audit_trigger_func"
+)";
+  auto d = core::parse_declaration(decl, "schema.toml");
+  REQUIRE(d.tables[0].triggers.size() == 2);
+  CHECK(d.tables[0].triggers[0].level == "row");
+  CHECK(d.tables[0].triggers[1].level == "statement");
+  auto findings = core::run_checks(d, good_catalog());
+  auto mismatch = std::find_if(findings.begin(), findings.end(), [](const core::Finding& f) { return f.rule == "trigger-mismatch"; });
+  REQUIRE(mismatch != findings.end());
+  CHECK(mismatch->message == "for each row (expected for each statement)");
+  CHECK(decl_error("[tables.t]\n[[tables.t.triggers]]\nname = \"x\"\ntiming = \"after\"\nevents = [\"update\"]\n"
+                   "level = \"sometimes\"\nfunction = \"f\"\n") ==
+        "schema.toml:6: unknown level 'sometimes' (expected one of: row, statement)");
+}
+
 TEST_CASE("policies reading their own table are found by PostgreSQL's parser") {
   auto rels = core::relations_read_by_expression("(EXISTS ( SELECT 1 FROM public.profiles p WHERE (p.id = auth.uid())))");
   REQUIRE(rels.size() == 1);
