@@ -115,14 +115,18 @@ select is(
            and t.tgfoid = 'extensions.moddatetime'::regproc)),
   0, 'every table with updated_at has trigger handle_updated_at calling moddatetime (defect 1)');
 
--- Audit trigger on every audited table (all tables of public but audit_logs).
+-- Audit triggers on every audited table (all tables of public but audit_logs): inserts and deletes
+-- per statement with their transition table, updates per row (tgtype bits: 1 row, 4 insert,
+-- 8 delete, 16 update).
 select is(
   (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind = 'r'
-      and not exists (select 1 from pg_trigger t
-                       where t.tgrelid = c.oid and t.tgname = format('audit_%s_changes', c.relname)
-                         and t.tgfoid = 'public.audit_trigger_func'::regproc)),
-  0, 'every table of public has its audit_<table>_changes trigger');
+      and (select count(*) from pg_trigger t
+            where t.tgrelid = c.oid and t.tgfoid = 'public.audit_trigger_func'::regproc and t.tgenabled <> 'D'
+              and ((t.tgname = format('audit_%s_inserts', c.relname) and t.tgtype = 4 and t.tgnewtable is not null)
+                   or (t.tgname = format('audit_%s_changes', c.relname) and t.tgtype = 1 | 16)
+                   or (t.tgname = format('audit_%s_deletes', c.relname) and t.tgtype = 8 and t.tgoldtable is not null))) <> 3),
+  0, 'every table of public has its audit_<table>_inserts, _changes and _deletes triggers');
 select ok((select relkind = 'p' from pg_class where oid = 'public.audit_logs'::regclass), 'audit_logs is partitioned (defect 18)');
 select col_is_pk('public', 'audit_logs', array['id', 'created_at'], 'audit_logs primary key is (id, created_at)');
 select ok(

@@ -2,7 +2,7 @@
 -- old/new data, actor, organization) and who can read or write audit_logs.
 begin;
 set search_path = public, tap, extensions;
-select plan(23);
+select plan(28);
 select tap.autocrm_fixture(); -- fixtures.sql: organizations A and B, their users and teams, T1-T4, M1-M4
 
 insert into auth.users (id, email) values ('88888888-8888-4888-8888-888888888888', 'newbie@acme.test');
@@ -225,6 +225,67 @@ reset role;
 set local role anon;
 set local request.jwt.claims = '{"role":"anon"}';
 select throws_ok($$select * from public.audit_logs$$, '42501', null, 'anon cannot read the audit log');
+
+-- Statements that change many rows (statement-level insert and delete triggers).
+-- as service role
+reset role;
+set local role service_role;
+set local request.jwt.claims = '{"role":"service_role"}';
+insert into public.tickets (id, title, customer_id) values
+  ('c0000000-0000-4000-8000-0000000000b1', 'bulk 1', '11111111-1111-4111-8111-111111111111'),
+  ('c0000000-0000-4000-8000-0000000000b2', 'bulk 2', '11111111-1111-4111-8111-111111111111'),
+  ('c0000000-0000-4000-8000-0000000000b3', 'bulk 3', '11111111-1111-4111-8111-111111111111');
+insert into public.messages (id, ticket_id, sender_id, message_type, content) values
+  ('d0000000-0000-4000-8000-0000000000b1', 'c0000000-0000-4000-8000-0000000000b1', '11111111-1111-4111-8111-111111111111', 'customer', 'one'),
+  ('d0000000-0000-4000-8000-0000000000b2', 'c0000000-0000-4000-8000-0000000000b1', '11111111-1111-4111-8111-111111111111', 'customer', 'two');
+delete from public.tickets where id in ('c0000000-0000-4000-8000-0000000000b1', 'c0000000-0000-4000-8000-0000000000b2',
+                                        'c0000000-0000-4000-8000-0000000000b3');
+reset role;
+select results_eq(
+  $$select record_id, action::text, new_data ->> 'title', old_data ->> 'title', record_key, organization_id, actor_id
+      from public.audit_logs where table_name = 'tickets' and record_id::text like 'c0000000-0000-4000-8000-0000000000b_'
+     order by action, record_id$$,
+  $$values ('c0000000-0000-4000-8000-0000000000b1'::uuid, 'create', 'bulk 1', null::text, '{"id": "c0000000-0000-4000-8000-0000000000b1"}'::jsonb, '0a000000-0000-4000-8000-00000000000a'::uuid, null::uuid),
+           ('c0000000-0000-4000-8000-0000000000b2'::uuid, 'create', 'bulk 2', null, '{"id": "c0000000-0000-4000-8000-0000000000b2"}', '0a000000-0000-4000-8000-00000000000a', null),
+           ('c0000000-0000-4000-8000-0000000000b3'::uuid, 'create', 'bulk 3', null, '{"id": "c0000000-0000-4000-8000-0000000000b3"}', '0a000000-0000-4000-8000-00000000000a', null),
+           ('c0000000-0000-4000-8000-0000000000b1'::uuid, 'delete', null, 'bulk 1', '{"id": "c0000000-0000-4000-8000-0000000000b1"}', '0a000000-0000-4000-8000-00000000000a', null),
+           ('c0000000-0000-4000-8000-0000000000b2'::uuid, 'delete', null, 'bulk 2', '{"id": "c0000000-0000-4000-8000-0000000000b2"}', '0a000000-0000-4000-8000-00000000000a', null),
+           ('c0000000-0000-4000-8000-0000000000b3'::uuid, 'delete', null, 'bulk 3', '{"id": "c0000000-0000-4000-8000-0000000000b3"}', '0a000000-0000-4000-8000-00000000000a', null)$$,
+  'a three-row insert and a three-row delete write one audit row per ticket');
+select results_eq(
+  $$select record_id, action::text, organization_id from public.audit_logs
+     where table_name = 'messages' and record_id::text like 'd0000000-0000-4000-8000-0000000000b_' order by action, record_id$$,
+  $$values ('d0000000-0000-4000-8000-0000000000b1'::uuid, 'create', '0a000000-0000-4000-8000-00000000000a'::uuid),
+           ('d0000000-0000-4000-8000-0000000000b2'::uuid, 'create', '0a000000-0000-4000-8000-00000000000a'::uuid),
+           ('d0000000-0000-4000-8000-0000000000b1'::uuid, 'delete', null),
+           ('d0000000-0000-4000-8000-0000000000b2'::uuid, 'delete', null)$$,
+  'messages: organization from their ticket; the cascade of a ticket delete is audited too (ticket gone, no actor: no organization)');
+select is(
+  (select count(*)::int from public.audit_logs
+    where substr(id::text, 15, 1) <> '7'
+       or abs(('x' || lpad(replace(substr(id::text, 1, 13), '-', ''), 16, '0'))::bit(64)::bigint
+              - extract(epoch from created_at) * 1000) > 60000),
+  0, 'audit ids are time-ordered: UUID version 7 carrying the Unix milliseconds of their creation');
+
+-- A table audited with a key argument it lacks, and one audited without arguments (primary key from the catalog).
+create table public.audit_probe (id uuid primary key, note text);
+create trigger audit_probe_inserts after insert on public.audit_probe referencing new table as audit_rows
+  for each statement execute function public.audit_trigger_func('nope');
+select throws_ok(
+  $$insert into public.audit_probe values (gen_random_uuid(), 'x')$$,
+  'P0001', 'audit_trigger_func: table public.audit_probe has no column nope (trigger argument or primary key)',
+  'a key argument naming no column is a clear error');
+-- (Columns named a and b: a regression test, the rows are read as audit_rows.*, never by an alias a column could shadow.)
+create table public.audit_probe_pair (a uuid, b text, primary key (a, b));
+create trigger audit_probe_pair_deletes after delete on public.audit_probe_pair referencing old table as audit_rows
+  for each statement execute function public.audit_trigger_func();
+insert into public.audit_probe_pair values ('0f000000-0000-4000-8000-0000000000f1', 'k');
+delete from public.audit_probe_pair;
+select results_eq(
+  $$select record_key, record_id from public.audit_logs where table_name = 'audit_probe_pair'$$,
+  $$values ('{"a": "0f000000-0000-4000-8000-0000000000f1", "b": "k"}'::jsonb,
+            md5('audit_probe_pair:{"a": "0f000000-0000-4000-8000-0000000000f1", "b": "k"}')::uuid)$$,
+  'without arguments the primary key columns come from the catalog');
 
 reset role;
 select * from finish();
