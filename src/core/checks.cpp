@@ -40,7 +40,7 @@ const std::vector<RuleInfo>& check_rules() {
       {"trigger-missing", Level::error, "triggers", "a declared trigger does not exist"},
       {"trigger-disabled", Level::error, "triggers", "a declared trigger is disabled"},
       {"trigger-mismatch", Level::error, "triggers",
-       "a declared trigger has another timing, events, function or arguments"},
+       "a declared trigger has another timing, events, level, function or arguments"},
       {"updated-at-trigger-missing", Level::error, "triggers", "a table with updated_at has no trigger maintaining it"},
       {"audit-trigger-missing", Level::error, "triggers", "an insert, update or delete of an audited table is not audited"},
       {"index-missing", Level::error, "indexes", "a declared index does not exist"},
