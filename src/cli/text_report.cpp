@@ -1,9 +1,6 @@
 #include "cli/text_report.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <cstdlib>
 
 #include "cli/output.hpp"
 
@@ -14,6 +11,8 @@ namespace {
 std::string pad(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }
+
+}  // namespace
 
 void print_status(const core::Json& r) {
   print_out(fmt::format("ledger {} on {}", r["ledger"].text(), r["target"].text()));
@@ -63,42 +62,6 @@ void print_dev(const core::Json& r) {
   print_out(fmt::format("log:  {}", c["log"].text()));
 }
 
-}  // namespace
-
-void print_text_report(const runner::Outcome& out) {
-  const core::Json& r = out.report;
-  std::string command = r["command"].text();
-  if (command == "status") print_status(r);
-  else if (command == "validate") print_validate(r);
-  else if (command == "config show") print_config(r);
-  else if (command.starts_with("dev ")) print_dev(r);
-  else if (command == "new") print_out(fmt::format("created {}", r["path"].text()));
-}
-
-}  // namespace cli
-
-namespace cli {
-
-void print_check_report(const runner::Outcome& out, const std::string& format) {
-  const core::Json& r = out.report;
-  if (format == "json") {
-    core::Json copy = core::Json::object();
-    for (const char* key : {"command", "target", "findings", "summary", "notices"})
-      if (!r[key].is_null()) copy.set(key, r[key]);
-    print_out(copy.dump());
-  } else if (format == "junit") {
-    print_out(r["junit"].text());
-  } else if (format == "github") {
-    std::string text = r["github"].text();
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    if (!text.empty()) print_out(text);
-  } else {
-    const char* no_color = std::getenv("NO_COLOR");
-    bool color = isatty(1) && !(no_color && *no_color);
-    std::string text = r[color ? "text_color" : "text"].text();
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    print_out(text);
-  }
-}
+void print_new(const core::Json& r) { print_out(fmt::format("created {}", r["path"].text())); }
 
 }  // namespace cli

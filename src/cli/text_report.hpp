@@ -1,17 +1,19 @@
 // Human-readable renderings of command reports (--format text); the JSON form is the report itself.
 #pragma once
 
-#include <string>
-
-#include "runner/commands.hpp"
+#include "core/json.hpp"
 
 namespace cli {
 
-// Prints the text form of a command's report on stdout (progress lines were printed as it ran).
-void print_text_report(const runner::Outcome& out);
-
-// Prints a check report in the chosen format (text, json, junit, github); text is coloured on a
-// terminal unless NO_COLOR is set.
-void print_check_report(const runner::Outcome& out, const std::string& format);
+// `status`: one line per version, then the counts.
+void print_status(const core::Json& report);
+// `validate`: each problem with its file, then the verdict.
+void print_validate(const core::Json& report);
+// `config show`: every value with its origin.
+void print_config(const core::Json& report);
+// `dev ...`: the embedded database's state, or its URL.
+void print_dev(const core::Json& report);
+// `new`: the file created.
+void print_new(const core::Json& report);
 
 }  // namespace cli

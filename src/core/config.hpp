@@ -1,43 +1,27 @@
 // Effective configuration: built-in defaults < file < [env.NAME] < environment < command line.
+// Values are parsed and checked once, when the configuration loads; commands read them through
+// typed accessors.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "core/checks.hpp"
+#include "core/config_keys.hpp"
 
 namespace core {
-
-// The kind of value a configuration key holds.
-enum class ValueType { string, path, duration, boolean, count };
-
-// One configuration key: its name, type, default and a one-line description.
-struct KeySpec {
-  std::string_view key;
-  ValueType type;
-  std::string_view default_value;
-  std::string_view description;
-  bool secret = false;  // shown masked by `config show`
-};
-
-// Every configuration key, in the order `config show` lists them.
-const std::vector<KeySpec>& config_keys();
-
-// The environment variable that sets key (AUTOCRM_MIGRATE_<KEY>).
-std::string env_var_for(std::string_view key);
 
 // What Config::load needs from its surroundings; tests fill it in without touching the process.
 struct LoadOptions {
   std::optional<std::filesystem::path> config_file;  // --config; otherwise searched upward from cwd
   std::optional<std::string> config_text;            // use this text instead of reading config_file
   std::string env_name;                              // --env
-  std::map<std::string, std::string> flags;          // key -> value given on the command line
+  std::map<Key, std::string> flags;                  // values given on the command line
   std::function<std::optional<std::string>(const std::string&)> getenv;  // defaults to ::getenv
   std::filesystem::path cwd;                         // defaults to the current directory
 };
@@ -48,46 +32,80 @@ struct ConfigValue {
   std::string origin;
 };
 
+// A duration setting: its milliseconds and its text as written (for messages and set_config).
+struct Duration {
+  std::int64_t ms = 0;
+  std::string text;
+};
+
+// A [[suppress]] entry: a `check` finding the configuration accepts, with the reason it must give.
+// The rule id is checked against the rule table where the check runs (check::validate_suppressions).
+struct Suppression {
+  std::string rule;
+  std::string object;  // exact object, or "*" for every object of the rule
+  std::string reason;
+  std::string origin;  // "autocrm-migrate.toml:12"
+};
+
 // The effective configuration.
 class Config {
 public:
   // Loads defaults, the file, the selected environment section, environment variables and flags.
-  // Throws UsageError naming file and line for unknown keys, wrong types, missing ${VAR}s.
+  // Throws UsageError naming file and line for unknown keys, wrong types, values out of range and
+  // missing ${VAR}s.
   static Config load(const LoadOptions& options);
 
-  // The effective value of key (which must be one of config_keys()).
-  const std::string& get(std::string_view key) const;
-  // Where the value of key came from.
-  const std::string& origin(std::string_view key) const;
-  // A path-valued key, resolved against the project folder.
-  std::filesystem::path path(std::string_view key) const;
-  // A duration-valued key in milliseconds.
-  std::int64_t duration_ms(std::string_view key) const;
-  // A boolean-valued key.
-  bool boolean(std::string_view key) const;
-  // A count-valued key (a whole number, 0 or more).
-  std::int64_t count(std::string_view key) const;
+  // database_url as configured ("" when unset).
+  const std::string& database_url() const { return text(Key::database_url); }
+  // The folder of migration files.
+  std::filesystem::path migrations_dir() const { return path(Key::migrations_dir); }
+  // The folder of templates for `new`.
+  std::filesystem::path templates_dir() const { return path(Key::templates_dir); }
+  // The ledger's schema and table names (unquoted).
+  const std::string& ledger_schema() const { return text(Key::ledger_schema); }
+  const std::string& ledger_table() const { return text(Key::ledger_table); }
+  // Timeouts applied to each migration, and how long to wait for another run's lock.
+  Duration lock_timeout() const { return duration(Key::lock_timeout); }
+  Duration statement_timeout() const { return duration(Key::statement_timeout); }
+  Duration lock_wait() const { return duration(Key::lock_wait); }
+  // How many times a migration that hit lock_timeout is retried.
+  int lock_retries() const { return static_cast<int>(number(Key::lock_retries)); }
+  // True when writing commands need confirmation.
+  bool production() const { return number(Key::production) != 0; }
+  // The embedded local PostgreSQL's folder and database name.
+  std::filesystem::path local_dir() const { return path(Key::local_dir); }
+  const std::string& local_database() const { return text(Key::local_database); }
+  // The declaration file `check` compares with.
+  std::filesystem::path declaration() const { return path(Key::declaration); }
 
+  // The effective value of key as text, with its origin (for `config show` and messages).
+  const ConfigValue& value(Key key) const { return m_values[static_cast<std::size_t>(key)]; }
   // The folder relative paths are resolved against: the config file's folder, or cwd.
   const std::filesystem::path& project_dir() const { return m_project_dir; }
   // The config file that was read, if any.
   const std::optional<std::filesystem::path>& file() const { return m_file; }
   // The selected environment name ("" for none) and where that choice came from.
   const ConfigValue& env() const { return m_env; }
-  // Every key with its effective value (secrets masked) and origin, in config_keys() order.
+  // Every key with its effective value (secrets masked) and origin, in Key order.
   std::vector<std::pair<std::string, ConfigValue>> entries() const;
-  // The environment names the file defines.
-  const std::vector<std::string>& env_names() const { return m_env_names; }
-  // The [[suppress]] entries of the file and of the selected environment: accepted check findings.
+  // The [[suppress]] entries of the file and of the selected environment.
   const std::vector<Suppression>& suppressions() const { return m_suppressions; }
 
 private:
-  std::map<std::string, ConfigValue, std::less<>> m_values;
+  std::array<ConfigValue, k_key_count> m_values;
+  std::array<std::int64_t, k_key_count> m_numbers{};
   std::filesystem::path m_project_dir;
   std::optional<std::filesystem::path> m_file;
   ConfigValue m_env;
-  std::vector<std::string> m_env_names;
   std::vector<Suppression> m_suppressions;
+
+  const std::string& text(Key key) const { return value(key).text; }
+  std::int64_t number(Key key) const { return m_numbers[static_cast<std::size_t>(key)]; }
+  std::filesystem::path path(Key key) const;
+  Duration duration(Key key) const { return {number(key), text(key)}; }
+  // Sets key from text after checking it; errors name where (default: origin).
+  void assign(const KeySpec& spec, const std::string& text, const std::string& origin, const std::string& where = {});
+  friend struct ConfigLoader;
 };
 
 // Expands ${VAR} and ${VAR:-default} in text; where names the value in errors ("file:line").

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 namespace core {
 
@@ -15,8 +16,6 @@ std::vector<std::string>& secrets() {
   static std::vector<std::string> list;
   return list;
 }
-
-bool is_url(std::string_view s) { return s.starts_with("postgresql://") || s.starts_with("postgres://"); }
 
 // Position and length of the password inside a URL's user-info, if any.
 std::pair<std::size_t, std::size_t> url_password_span(std::string_view url) {
@@ -66,7 +65,7 @@ std::string mask_password(std::string_view conninfo) {
   std::string out(conninfo);
   auto spans = keyword_password_spans(out);
   for (auto it = spans.rbegin(); it != spans.rend(); ++it) out.replace(it->first, it->second, "****");
-  if (is_url(out)) {
+  if (is_postgres_url(out)) {
     auto [p, n] = url_password_span(out);
     if (n > 0) out.replace(p, n, "****");
   }
@@ -74,7 +73,7 @@ std::string mask_password(std::string_view conninfo) {
 }
 
 std::string password_of(std::string_view conninfo) {
-  if (is_url(conninfo)) {
+  if (is_postgres_url(conninfo)) {
     auto [p, n] = url_password_span(conninfo);
     if (n > 0) return std::string(conninfo.substr(p, n));
   }
@@ -89,16 +88,7 @@ void register_secret(const std::string& secret) {
     if (s == secret) return;
   secrets().push_back(secret);
   // A URL may carry the password percent-encoded; mask that spelling too.
-  std::string encoded;
-  for (unsigned char c : secret) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') encoded += static_cast<char>(c);
-    else {
-      static const char* hex = "0123456789ABCDEF";
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 15];
-    }
-  }
+  std::string encoded = percent_encode(secret, "-_.~");
   if (encoded != secret) secrets().push_back(encoded);
   // Longest first, so that a secret containing another is masked whole.
   std::sort(secrets().begin(), secrets().end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -118,18 +108,3 @@ std::string redact(std::string_view text) {
 
 }  // namespace core
 
-namespace core {
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-}  // namespace core

@@ -20,7 +20,3 @@ std::string redact(std::string_view text);
 
 }  // namespace core
 
-namespace core {
-// Decodes %XX escapes of a URL component.
-std::string percent_decode(std::string_view s);
-}  // namespace core

@@ -117,3 +117,16 @@ bool is_blank_sql(std::string_view text) {
 }
 
 }  // namespace core
+
+namespace core {
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace core

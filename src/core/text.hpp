@@ -39,3 +39,10 @@ bool is_blank_sql(std::string_view text);
 std::string_view trim(std::string_view s);
 
 }  // namespace core
+
+namespace core {
+
+// Quotes a PostgreSQL identifier for SQL text: "a""b" (always quoted, so any name is safe).
+std::string quote_identifier(std::string_view name);
+
+}  // namespace core

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog.hpp"
-#include "db/connection.hpp"
+#include "catalog/snapshot.hpp"
+#include "db/client.hpp"
 
 namespace db {
 
@@ -13,6 +13,7 @@ namespace db {
 // functions and extensions of every non-system schema, in one read-only transaction (a
 // consistent view) and a fixed number of queries whatever the schema's size. api_roles are the
 // roles whose SELECT/EXECUTE privileges are reported (roles that do not exist are skipped).
-core::CatalogSnapshot read_catalog(Connection& conn, const std::vector<std::string>& api_roles);
+// Throws DatabaseError ("reading the catalog: ...") when the server refuses.
+catalog::Snapshot read_catalog(Client& client, const std::vector<std::string>& api_roles);
 
 }  // namespace db

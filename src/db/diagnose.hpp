@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "db/connection.hpp"
+#include "db/queryable.hpp"
 
 namespace db {
 
@@ -13,7 +13,7 @@ namespace db {
 // pg_blocking_pids, pg_stat_activity), e.g. "AccessExclusiveLock on relation public.widgets,
 // held by pid 4711 (application psql, user app, from local, idle in transaction since 2026-01-01
 // 10:00:00 UTC, holding AccessShareLock)". Empty when pid is not waiting for anyone.
-std::string describe_lock_wait(Connection& watcher, int pid);
+std::string describe_lock_wait(Queryable& watcher, int pid);
 
 // An index left INVALID (pg_index.indisvalid = false), typically by a CREATE INDEX CONCURRENTLY that
 // failed or was interrupted; it costs writes and is never used until dropped.
@@ -21,7 +21,9 @@ struct InvalidIndex {
   std::string name;   // schema-qualified and quoted where needed, e.g. public.widgets_name_key
   std::string table;  // its table, the same way
 };
-std::vector<InvalidIndex> invalid_indexes(Connection& conn);
+
+// Every invalid index of the database. Throws DatabaseError with context when it cannot be read.
+std::vector<InvalidIndex> invalid_indexes(Queryable& q);
 
 // "invalid index public.x (on public.t): drop index concurrently public.x; ..." or "".
 std::string invalid_index_advice(const std::vector<InvalidIndex>& indexes);

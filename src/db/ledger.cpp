@@ -1,13 +1,13 @@
 #include "db/ledger.hpp"
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
-
-#include <map>
 
 #include <algorithm>
+#include <map>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "db/errors.hpp"
 
 namespace db {
 
@@ -21,19 +21,19 @@ std::string meta_name(const std::string& table) {
   return table.substr(0, n) + "_meta";
 }
 
-core::LedgerRow row_of(const pqxx::row& r) {
+core::LedgerRow row_of(const Row& r) {
   core::LedgerRow row;
-  row.version = r[0].as<std::string>();
-  row.name = r[1].as<std::string>();
-  row.checksum = r[2].as<std::string>();
-  row.state = r[3].as<std::string>();
-  row.irreversible = r[4].as<bool>();
-  row.down_transaction = r[5].as<bool>();
-  row.down_line = r[6].as<int>();
-  row.applied_at = r[7].as<std::string>();
-  row.applied_by = r[8].as<std::string>();
-  row.execution_ms = r[9].as<long long>();
-  row.error = r[10].is_null() ? std::string() : r[10].as<std::string>();
+  row.version = r.text(0);
+  row.name = r.text(1);
+  row.checksum = r.text(2);
+  row.state = r.text(3);
+  row.irreversible = r.boolean(4);
+  row.down_transaction = r.boolean(5);
+  row.down_line = static_cast<int>(r.integer(6));
+  row.applied_at = r.text(7);
+  row.applied_by = r.text(8);
+  row.execution_ms = r.integer(9);
+  row.error = r.text(10);
   return row;
 }
 
@@ -41,49 +41,7 @@ constexpr const char* k_row_columns =
     "version, name, checksum, state, irreversible, down_transaction, down_line, "
     "to_char(applied_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by, execution_ms, error";
 
-}  // namespace
-
-Ledger::Ledger(Connection& conn, std::string schema, std::string table)
-    : m_conn(conn), m_schema(std::move(schema)), m_table(std::move(table)) {
-  m_qualified = m_conn.quote_name(m_schema) + "." + m_conn.quote_name(m_table);
-  m_qualified_meta = m_conn.quote_name(m_schema) + "." + m_conn.quote_name(meta_name(m_table));
-}
-
-bool Ledger::exists() {
-  bool table = false, meta = false;
-  {
-    pqxx::nontransaction tx(m_conn.pqxx());
-    auto r = tx.exec_params("select to_regclass($1) is not null, to_regclass($2) is not null", m_qualified,
-                            m_qualified_meta);
-    table = r[0][0].as<bool>();
-    meta = r[0][1].as<bool>();
-  }
-  if (table && !meta)
-    throw core::Failure(fmt::format("{} exists but has no {} table: it is not an autocrm-migrate ledger",
-                                    display_name(), meta_name(m_table)),
-                        "choose another ledger_schema/ledger_table, or rename the existing table");
-  if (table && !m_checked) check_format();
-  return table;
-}
-
-void Ledger::check_format() {
-  pqxx::nontransaction tx(m_conn.pqxx());
-  auto r = tx.exec("select max(format_version), max(oldest_reader) from " + m_qualified_meta);
-  int oldest_reader = r[0][1].is_null() ? 1 : r[0][1].as<int>();
-  int format = r[0][0].is_null() ? 1 : r[0][0].as<int>();
-  if (oldest_reader > k_ledger_format)
-    throw core::Failure(fmt::format("the ledger {} has format {}, written by a newer autocrm-migrate (this one reads "
-                                    "format {})",
-                                    display_name(), format, k_ledger_format),
-                        "upgrade autocrm-migrate");
-  m_checked = true;
-}
-
-void Ledger::ensure() {
-  if (exists()) return;
-  pqxx::work tx(m_conn.pqxx());
-  tx.exec("create schema if not exists " + m_conn.quote_name(m_schema));
-  tx.exec("create table if not exists " + m_qualified + R"( (
+constexpr const char* k_table_columns = R"( (
   version text primary key,
   name text not null,
   checksum text not null,
@@ -98,22 +56,66 @@ void Ledger::ensure() {
   execution_ms bigint not null default 0,
   baseline boolean not null default false,
   error text
-))");
-  tx.exec("create table if not exists " + m_qualified_meta +
-          " (format_version integer not null, oldest_reader integer not null, created_at timestamptz not null "
-          "default now())");
-  tx.exec_params("insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, $2)",
-                 k_ledger_format, 1);
-  tx.exec("comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'");
-  tx.commit();
+))";
+
+}  // namespace
+
+Ledger::Ledger(Queryable& q, std::string schema, std::string table)
+    : m_q(q), m_schema(std::move(schema)), m_table(std::move(table)) {
+  m_qualified = core::quote_identifier(m_schema) + "." + core::quote_identifier(m_table);
+  m_qualified_meta = core::quote_identifier(m_schema) + "." + core::quote_identifier(meta_name(m_table));
+}
+
+bool Ledger::exists() {
+  auto r = with_context("reading the ledger " + display_name(), [&] {
+    return m_q.query("select to_regclass($1) is not null, to_regclass($2) is not null", {m_qualified, m_qualified_meta});
+  });
+  bool table = r[0].boolean(0), meta = r[0].boolean(1);
+  if (table && !meta)
+    throw core::Failure(fmt::format("{} exists but has no {} table: it is not an autocrm-migrate ledger",
+                                    display_name(), meta_name(m_table)),
+                        "choose another ledger_schema/ledger_table, or rename the existing table");
+  if (table && !m_checked) check_format();
+  return table;
+}
+
+void Ledger::check_format() {
+  auto r = with_context("reading the ledger " + display_name(), [&] {
+    return m_q.query("select max(format_version), max(oldest_reader) from " + m_qualified_meta);
+  });
+  int oldest_reader = r[0].is_null(1) ? 1 : static_cast<int>(r[0].integer(1));
+  int format = r[0].is_null(0) ? 1 : static_cast<int>(r[0].integer(0));
+  if (oldest_reader > k_ledger_format)
+    throw core::Failure(fmt::format("the ledger {} has format {}, written by a newer autocrm-migrate (this one reads "
+                                    "format {})",
+                                    display_name(), format, k_ledger_format),
+                        "upgrade autocrm-migrate");
+  m_checked = true;
+}
+
+void Ledger::ensure() {
+  if (exists()) return;
+  with_context("creating the ledger " + display_name(), [&] {
+    Transaction tx(m_q);
+    m_q.query("create schema if not exists " + core::quote_identifier(m_schema));
+    m_q.query("create table if not exists " + m_qualified + k_table_columns);
+    m_q.query("create table if not exists " + m_qualified_meta +
+              " (format_version integer not null, oldest_reader integer not null, created_at timestamptz not null "
+              "default now())");
+    m_q.query("insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, $2)",
+              {std::to_string(k_ledger_format), "1"});
+    m_q.query("comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'");
+    tx.commit();
+  });
   m_checked = true;
 }
 
 std::vector<core::LedgerRow> Ledger::rows() {
   std::vector<core::LedgerRow> out;
   if (!exists()) return out;
-  pqxx::nontransaction tx(m_conn.pqxx());
-  auto r = tx.exec(fmt::format("select {} from {} order by version", k_row_columns, m_qualified));
+  auto r = with_context("reading the ledger " + display_name(), [&] {
+    return m_q.query(fmt::format("select {} from {} order by version", k_row_columns, m_qualified));
+  });
   out.reserve(r.size());
   for (const auto& row : r) out.push_back(row_of(row));
   return out;
@@ -122,18 +124,19 @@ std::vector<core::LedgerRow> Ledger::rows() {
 std::vector<core::LedgerRow> Ledger::rows_with_down(const std::vector<std::string>& versions) {
   std::vector<core::LedgerRow> out;
   if (versions.empty()) return out;
-  // One text[] parameter; versions are 14 digits, so the array literal needs no escaping.
+  // One text[] parameter; versions are digits, so the array literal needs no escaping.
   std::string array = "{";
   for (std::size_t i = 0; i < versions.size(); ++i) array += (i ? "," : "") + versions[i];
   array += "}";
-  pqxx::nontransaction tx(m_conn.pqxx());
-  auto r = tx.exec_params(fmt::format("select {}, coalesce(down_sql, '') from {} where version = any($1::text[])",
-                                      k_row_columns, m_qualified),
-                          array);
+  auto r = with_context("reading the ledger " + display_name(), [&] {
+    return m_q.query(fmt::format("select {}, coalesce(down_sql, '') from {} where version = any($1::text[])",
+                                 k_row_columns, m_qualified),
+                     {array});
+  });
   std::map<std::string, core::LedgerRow> by_version;
   for (const auto& x : r) {
     auto row = row_of(x);
-    row.down_sql = x[11].as<std::string>();
+    row.down_sql = x.text(11);
     by_version.emplace(row.version, std::move(row));
   }
   out.reserve(versions.size());
@@ -145,9 +148,9 @@ std::vector<core::LedgerRow> Ledger::rows_with_down(const std::vector<std::strin
   return out;
 }
 
-PipelineQuery Ledger::insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
-                                 const char* extra_column, const std::string& extra_value) {
-  return PipelineQuery{
+LedgerWrite Ledger::insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
+                               const char* extra_column, const std::string& extra_value) const {
+  return LedgerWrite{
       fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
                   "down_line, irreversible, applied_by, {}) values ($1, $2, $3, '{}', $4, $5, $6, $7, $8, "
                   "current_user || ' (' || $9 || ')', {})",
@@ -158,22 +161,18 @@ PipelineQuery Ledger::insert_row(const core::Migration& m, const std::string& ap
        applied_from}};
 }
 
-void Ledger::execute(const std::vector<PipelineQuery>& queries) {
-  auto error = run_pipeline(m_conn.raw(), queries);
-  if (!error) return;
-  if (PQtransactionStatus(m_conn.raw()) != PQTRANS_IDLE) run_single(m_conn.raw(), "rollback");
-  throw core::Failure(fmt::format("writing the ledger {} failed: {} {}", display_name(), error->diag.sqlstate,
-                                    error->diag.message));
+void Ledger::write(const std::string& sql, const Params& params) {
+  with_context("writing the ledger " + display_name(), [&] { m_q.query(sql, params); });
 }
 
-PipelineQuery Ledger::record_applied(const core::Migration& m, const std::string& applied_from) {
+LedgerWrite Ledger::record_applied(const core::Migration& m, const std::string& applied_from) const {
   // The execution time is the server's, from the transaction's start to this insert.
   return insert_row(m, applied_from, "applied", "execution_ms",
                     "(extract(epoch from clock_timestamp() - now()) * 1000)::bigint");
 }
 
-PipelineQuery Ledger::record_reverted(const std::string& version) {
-  return PipelineQuery{"delete from " + m_qualified + " where version = $1", {version}};
+LedgerWrite Ledger::record_reverted(const std::string& version) const {
+  return LedgerWrite{"delete from " + m_qualified + " where version = $1", {version}};
 }
 
 void Ledger::mark_started(const core::Migration& m, const std::string& applied_from, const std::string& direction) {
@@ -181,36 +180,35 @@ void Ledger::mark_started(const core::Migration& m, const std::string& applied_f
   if (direction == "up") {
     auto insert = insert_row(m, applied_from, "failed", "error", "$10");
     insert.params.push_back(error);
-    execute({insert});
+    write(insert.sql, insert.params);
   } else {
-    pqxx::nontransaction tx(m_conn.pqxx());
-    tx.exec_params("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", m.version, error);
+    write("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", {m.version, error});
   }
 }
 
 void Ledger::mark_error(const std::string& version, const std::string& error) {
-  pqxx::nontransaction tx(m_conn.pqxx());
-  tx.exec_params("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", version, error);
+  write("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", {version, error});
 }
 
 void Ledger::mark_applied(const std::string& version, long long execution_ms) {
-  pqxx::nontransaction tx(m_conn.pqxx());
-  tx.exec_params("update " + m_qualified +
-                     " set state = 'applied', error = null, execution_ms = $2, applied_at = now() where version = $1",
-                 version, execution_ms);
+  write("update " + m_qualified +
+            " set state = 'applied', error = null, execution_ms = $2, applied_at = now() where version = $1",
+        {version, std::to_string(execution_ms)});
 }
 
 void Ledger::remove(const std::string& version) {
-  pqxx::nontransaction tx(m_conn.pqxx());
-  tx.exec_params("delete from " + m_qualified + " where version = $1", version);
+  write("delete from " + m_qualified + " where version = $1", {version});
 }
 
 void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from) {
-  // One transaction, one round trip: every row or none.
-  std::vector<PipelineQuery> queries{{"begin", {}}};
-  for (const auto* m : migrations) queries.push_back(insert_row(*m, applied_from, "applied", "baseline", "true"));
-  queries.push_back({"commit", {}});
-  execute(queries);
+  with_context("writing the ledger " + display_name(), [&] {
+    Transaction tx(m_q);
+    for (const auto* m : migrations) {
+      auto insert = insert_row(*m, applied_from, "applied", "baseline", "true");
+      m_q.query(insert.sql, insert.params);
+    }
+    tx.commit();
+  });
 }
 
 }  // namespace db

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "db/errors.hpp"
 
 namespace db {
 
@@ -18,9 +19,9 @@ std::int64_t lock_key(const std::string& schema, const std::string& table) {
   return static_cast<std::int64_t>(hash);
 }
 
-MigrationLock::MigrationLock(Connection& conn, std::int64_t key, std::int64_t wait_ms,
+MigrationLock::MigrationLock(MigrationSession& session, std::int64_t key, std::int64_t wait_ms,
                              const std::function<void(const std::string&)>& on_wait)
-    : m_conn(conn), m_key(key) {
+    : m_session(session), m_key(key) {
   if (try_lock()) return;
   std::string holder = describe_holder();
   if (on_wait) on_wait(holder);
@@ -38,36 +39,34 @@ MigrationLock::MigrationLock(Connection& conn, std::int64_t key, std::int64_t wa
 
 MigrationLock::~MigrationLock() {
   try {
-    if (m_conn.alive()) {
-      pqxx::nontransaction tx(m_conn.pqxx());
-      tx.exec_params("select pg_advisory_unlock($1)", m_key);
-    }
-  } catch (...) {
+    if (m_session.alive()) m_session.query("select pg_advisory_unlock($1)", {std::to_string(m_key)});
+  } catch (const core::Error&) {
     // The lock is released with the session anyway.
   }
 }
 
 bool MigrationLock::try_lock() {
-  pqxx::nontransaction tx(m_conn.pqxx());
-  return tx.exec_params("select pg_try_advisory_lock($1)", m_key)[0][0].as<bool>();
+  auto r = with_context("taking the migration lock",
+                        [&] { return m_session.query("select pg_try_advisory_lock($1)", {std::to_string(m_key)}); });
+  return r[0].boolean(0);
 }
 
 std::string MigrationLock::describe_holder() {
-  pqxx::nontransaction tx(m_conn.pqxx());
   auto high = static_cast<std::int64_t>(static_cast<std::uint64_t>(m_key) >> 32);
   auto low = static_cast<std::int64_t>(static_cast<std::uint64_t>(m_key) & 0xffffffffULL);
-  auto r = tx.exec_params(
-      "select a.pid, coalesce(nullif(a.application_name, ''), '?'), coalesce(a.usename::text, '?'),"
-      " coalesce(a.client_addr::text, 'local'),"
-      " to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS UTC'), coalesce(a.state, '?')"
-      " from pg_locks l join pg_stat_activity a on a.pid = l.pid"
-      " where l.locktype = 'advisory' and l.granted and l.classid::bigint = $1 and l.objid::bigint = $2"
-      " and l.objsubid = 1 and l.database = (select oid from pg_database where datname = current_database())",
-      high, low);
+  auto r = with_context("looking up the holder of the migration lock", [&] {
+    return m_session.query(
+        "select a.pid, coalesce(nullif(a.application_name, ''), '?'), coalesce(a.usename::text, '?'),"
+        " coalesce(a.client_addr::text, 'local'),"
+        " to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS UTC'), coalesce(a.state, '?')"
+        " from pg_locks l join pg_stat_activity a on a.pid = l.pid"
+        " where l.locktype = 'advisory' and l.granted and l.classid::bigint = $1 and l.objid::bigint = $2"
+        " and l.objsubid = 1 and l.database = (select oid from pg_database where datname = current_database())",
+        {std::to_string(high), std::to_string(low)});
+  });
   if (r.empty()) return "a session that has just released it";
-  return fmt::format("pid {} ({}, user {}, from {}, connected since {}, {})", r[0][0].as<int>(),
-                     r[0][1].as<std::string>(), r[0][2].as<std::string>(), r[0][3].as<std::string>(),
-                     r[0][4].as<std::string>(), r[0][5].as<std::string>());
+  return fmt::format("pid {} ({}, user {}, from {}, connected since {}, {})", r[0].text(0), r[0].text(1), r[0].text(2),
+                     r[0].text(3), r[0].text(4), r[0].text(5));
 }
 
 }  // namespace db

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "db/connection.hpp"
+#include "db/migration_session.hpp"
 
 namespace db {
 
@@ -18,14 +18,14 @@ class MigrationLock {
 public:
   // Waits up to wait_ms for the lock; on_wait is called once with the holder's description when
   // the lock is busy. Throws core::Failure naming the holder (pid, application, since when) on timeout.
-  MigrationLock(Connection& conn, std::int64_t key, std::int64_t wait_ms,
+  MigrationLock(MigrationSession& session, std::int64_t key, std::int64_t wait_ms,
                 const std::function<void(const std::string&)>& on_wait);
   ~MigrationLock();
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;
 
 private:
-  Connection& m_conn;
+  MigrationSession& m_session;
   std::int64_t m_key;
   bool try_lock();
   std::string describe_holder();

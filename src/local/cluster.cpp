@@ -6,12 +6,13 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
-#include <pqxx/pqxx>
 
 #include <fstream>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
+#include "db/client.hpp"
 #include "local/process.hpp"
 
 namespace fs = std::filesystem;
@@ -33,15 +34,6 @@ bool reachable_by_others(const fs::path& p) {
 }
 
 std::string short_hash(const std::string& s) { return core::sha256_hex(s).substr(0, 12); }
-
-std::string url_encode_path(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
 
 // An exclusive file lock for the duration of a scope: one process at a time sets the cluster up.
 class FileLock {
@@ -114,7 +106,7 @@ LocalCluster::LocalCluster(fs::path local_dir, std::string database)
 }
 
 std::string LocalCluster::url() const {
-  return fmt::format("postgresql://postgres@/{}?host={}&port={}", m_database, url_encode_path(m_socket_dir.string()),
+  return fmt::format("postgresql://postgres@/{}?host={}&port={}", m_database, core::percent_encode(m_socket_dir.string(), "/-_."),
                      m_port);
 }
 
@@ -181,11 +173,13 @@ void LocalCluster::start(const std::function<void(const std::string&)>& progress
 }
 
 void LocalCluster::create_database_if_missing(bool recreate) {
-  pqxx::connection conn(fmt::format("host='{}' port={} user=postgres dbname=postgres", m_socket_dir.string(), m_port));
-  pqxx::nontransaction tx(conn);
-  if (recreate) tx.exec("drop database if exists " + tx.quote_name(m_database) + " with (force)");
-  if (tx.exec_params("select 1 from pg_database where datname = $1", m_database).empty())
-    tx.exec("create database " + tx.quote_name(m_database));
+  db::Client admin(fmt::format("host={} port={} user=postgres dbname=postgres",
+                               core::quote_conninfo_value(m_socket_dir.string()), m_port),
+                   "autocrm-migrate dev", {});
+  std::string name = core::quote_identifier(m_database);
+  if (recreate) admin.query("drop database if exists " + name + " with (force)");
+  if (admin.query("select 1 from pg_database where datname = $1", {m_database}).empty())
+    admin.query("create database " + name);
 }
 
 void LocalCluster::ensure_running(const std::function<void(const std::string&)>& progress) {

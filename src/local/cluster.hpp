@@ -22,9 +22,6 @@ public:
 
   // The connection URL (a Unix socket URL; the database need not exist yet).
   std::string url() const;
-  // The folder holding data, socket and log (may be under /var/tmp when run as root and the project
-  // folder is not reachable by the postgres user).
-  const std::filesystem::path& root() const { return m_root; }
   // True when initdb has run.
   bool initialized() const;
   // True when the server is up (pg_ctl status).

@@ -1,17 +1,14 @@
 #include "runner/apply.hpp"
 
-#include <libpq-fe.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
 
-#include "core/duration.hpp"
 #include "core/sql_error.hpp"
 #include "db/diagnose.hpp"
-#include "db/pipeline.hpp"
+#include "runner/leftovers.hpp"
 
 namespace runner {
 
@@ -23,20 +20,14 @@ std::int64_t elapsed_ms(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
-// Ends a failed transaction, if one is open.
-void rollback_if_open(pg_conn* conn) {
-  if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE) db::run_single(conn, "rollback");
-}
-
-constexpr std::size_t k_preamble = 3;  // begin, lock_timeout, statement_timeout
 constexpr const char* k_lock_timeout = "55P03";
 
 // While a statement runs, looks from a second session at what it waits for, so that a lock
 // timeout can name the lock and the session that held it (and a long wait is reported as it happens).
 class LockWatch {
 public:
-  LockWatch(Session& s, const Timeouts& t) : m_session(s) {
-    auto timeout = core::parse_duration_ms(t.lock_timeout).value_or(0);
+  LockWatch(WriteSession& s, const Timeouts& t) : m_session(s) {
+    auto timeout = t.lock_timeout_ms;
     // Several looks fit in lock_timeout; a statement that is quick is never looked at.
     m_watch.period_ms = timeout > 0 ? std::clamp<std::int64_t>(timeout / 4, 50, 1000) : 1000;
     m_watch.on_wait = [this] { look(); };
@@ -50,21 +41,22 @@ public:
   }
 
 private:
-  Session& m_session;
+  WriteSession& m_session;
   db::WaitWatch m_watch;
   std::string m_last, m_reported;
 
   void look() {
     try {
-      db::Connection* watcher = m_session.watcher();
+      db::Client* watcher = m_session.watcher();
       if (!watcher) return;
-      auto seen = db::describe_lock_wait(*watcher, m_session.conn().backend_pid());
+      auto seen = db::describe_lock_wait(*watcher, m_session.db().backend_pid());
       if (seen.empty()) return;
       m_last = seen;
       if (seen != m_reported) m_session.reporter().progress("  waiting for " + seen);
       m_reported = seen;
-    } catch (const std::exception&) {
-      // Looking is best effort; the migration goes on.
+    } catch (const core::Error&) {
+      // Looking is best effort: a watcher that fails to look changes nothing of the migration, and
+      // the lock timeout that may follow still names the lock from the last successful look.
     }
   }
 };
@@ -84,41 +76,47 @@ std::string took_effect(std::size_t done) {
   return fmt::format("statements 1 to {} took effect", done);
 }
 
+// The origin of a pipeline failure: the statement, or the part of the transaction around it.
+core::StatementOrigin origin_of_failure(const db::PipelineFailure& failure, const std::vector<core::Statement>& statements,
+                                        const std::string& file, const std::string& what) {
+  core::StatementOrigin origin = origin_of(file, 0, {}, what);
+  switch (failure.role) {
+    case db::QueryRole::statement:
+      origin.line = statements[failure.statement].line;
+      origin.sql = statements[failure.statement].sql;
+      break;
+    case db::QueryRole::commit: origin.what += " (at commit: a deferred constraint or trigger failed)"; break;
+    case db::QueryRole::bookkeeping: origin.what += " (recording it in the ledger)"; break;
+    case db::QueryRole::setup: origin.what += " (setting lock_timeout/statement_timeout)"; break;
+  }
+  return origin;
+}
+
 // Runs statements with their bookkeeping query in one transaction, in one pipeline.
-void run_in_transaction(Session& s, const std::vector<core::Statement>& statements,
-                        const db::PipelineQuery& bookkeeping, const Timeouts& t, const std::string& file,
+void run_in_transaction(WriteSession& s, const std::vector<core::Statement>& statements,
+                        const db::LedgerWrite& bookkeeping, const Timeouts& t, const std::string& file,
                         const std::string& what) {
   std::vector<db::PipelineQuery> queries;
-  queries.reserve(statements.size() + k_preamble + 2);
+  queries.reserve(statements.size() + 5);
   queries.push_back({"begin", {}});
   queries.push_back({"select set_config('lock_timeout', $1, true)", {t.lock_timeout}});
   queries.push_back({"select set_config('statement_timeout', $1, true)", {t.statement_timeout}});
-  for (const auto& st : statements) queries.push_back({st.sql, {}});
-  queries.push_back(bookkeeping);
-  queries.push_back({"commit", {}});
+  for (std::size_t i = 0; i < statements.size(); ++i)
+    queries.push_back({statements[i].sql, {}, db::QueryRole::statement, i});
+  queries.push_back(bookkeeping.query());
+  queries.push_back({"commit", {}, db::QueryRole::commit});
   LockWatch watch(s, t);
-  auto error = db::run_pipeline(s.conn().raw(), queries, watch.watch());
-  if (!error) return;
-  rollback_if_open(s.conn().raw());
-  core::StatementOrigin origin = origin_of(file, 0, {}, what);
-  if (error->index >= k_preamble && error->index < k_preamble + statements.size()) {
-    const auto& st = statements[error->index - k_preamble];
-    origin.line = st.line;
-    origin.sql = st.sql;
-  } else if (error->index == queries.size() - 1) {
-    origin.what += " (at commit: a deferred constraint or trigger failed)";
-  } else if (error->index == queries.size() - 2) {
-    origin.what += " (recording it in the ledger)";
-  } else {
-    origin.what += " (setting lock_timeout/statement_timeout)";
-  }
-  if (error->diag.sqlstate == k_lock_timeout) origin.blocked_by = watch.blocked_by();
-  throw core::SqlFailure(error->diag, origin);
+  auto failure = s.db().pipeline(queries, watch.watch());
+  if (!failure) return;
+  s.db().rollback_if_open();
+  core::StatementOrigin origin = origin_of_failure(*failure, statements, file, what);
+  if (failure->diag.sqlstate == k_lock_timeout) origin.blocked_by = watch.blocked_by();
+  throw core::SqlFailure(failure->diag, origin);
 }
 
 // Runs a transactional section, again after a backoff when it hit lock_timeout and retries are left.
 template <class Run>
-void with_lock_retries(Session& s, const Timeouts& t, const std::string& label, Run run) {
+void with_lock_retries(WriteSession& s, const Timeouts& t, const std::string& label, Run run) {
   for (int attempt = 0;; ++attempt) {
     try {
       run(attempt);
@@ -142,11 +140,11 @@ std::string attempt_note(const Timeouts& t, int attempt) {
 // Runs statements one by one outside a transaction. The ledger row (state failed) always says which
 // statement is running, so a run that is killed or loses the server shows where it stopped; on an
 // error it says which statement failed and what was left behind.
-void run_outside_transaction(Session& s, const std::string& version, const std::vector<core::Statement>& statements,
+void run_outside_transaction(WriteSession& s, const std::string& version, const std::vector<core::Statement>& statements,
                              const Timeouts& t, const std::string& file, const std::string& what) {
-  pg_conn* conn = s.conn().raw();
   auto set = [&](const char* name, const std::string& value) {
-    auto err = db::run_pipeline(conn, {{fmt::format("select set_config('{}', $1, false)", name), {value}}});
+    std::string sql = fmt::format("select set_config('{}', $1, false)", name);
+    auto err = s.db().pipeline({{sql, {value}}});
     if (err) throw core::SqlFailure(err->diag, origin_of(file, 0, {}, what + " (setting " + name + ")"));
   };
   set("lock_timeout", t.lock_timeout);
@@ -158,14 +156,10 @@ void run_outside_transaction(Session& s, const std::string& version, const std::
     s.ledger().mark_error(version, fmt::format("statement {} of {} at {}:{} was started outside a transaction and "
                                                "did not finish (the run was interrupted); {}",
                                                i + 1, statements.size(), file, st.line, took_effect(i)));
-    if (auto diag = db::run_single(conn, st.sql, watch.watch())) {
+    if (auto diag = s.db().run_single(st.sql, watch.watch())) {
       core::StatementOrigin origin = origin_of(file, st.line, st.sql, what);
       if (diag->sqlstate == k_lock_timeout) origin.blocked_by = watch.blocked_by();
-      std::string left_behind;
-      try {
-        left_behind = db::invalid_index_advice(db::invalid_indexes(s.conn()));
-      } catch (const std::exception&) {
-      }
+      std::string left_behind = find_leftovers(s.db()).advice();
       origin.advice = left_behind;
       core::SqlFailure failure(*diag, origin);
       s.ledger().mark_error(version, fmt::format("statement {} of {} failed at {}:{}: {} {}; {}{}", i + 1,
@@ -181,7 +175,11 @@ void run_outside_transaction(Session& s, const std::string& version, const std::
 
 }  // namespace
 
-Applied apply_up(Session& s, const core::Migration& m, const std::vector<core::Statement>& statements,
+Timeouts timeouts_of(const core::Config& config) {
+  return {config.lock_timeout().text, config.lock_timeout().ms, config.statement_timeout().text, config.lock_retries()};
+}
+
+Applied apply_up(WriteSession& s, const core::Migration& m, const std::vector<core::Statement>& statements,
                  const Timeouts& timeouts) {
   auto start = Clock::now();
   std::string label = fmt::format("{}_{}", m.version, m.name);
@@ -200,7 +198,7 @@ Applied apply_up(Session& s, const core::Migration& m, const std::vector<core::S
   return {m.version, m.name, statements.size(), m.up.transaction, elapsed_ms(start)};
 }
 
-Applied apply_down(Session& s, const core::LedgerRow& row, const std::vector<core::Statement>& statements,
+Applied apply_down(WriteSession& s, const core::LedgerRow& row, const std::vector<core::Statement>& statements,
                    const std::string& file, const Timeouts& timeouts) {
   auto start = Clock::now();
   std::string label = fmt::format("{}_{}", row.version, row.name);

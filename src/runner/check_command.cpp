@@ -2,45 +2,49 @@
 
 #include <chrono>
 
-#include "core/check_report.hpp"
-#include "core/declaration.hpp"
+#include "check/declaration.hpp"
 #include "core/discovery.hpp"
 #include "db/catalog_reader.hpp"
 #include "runner/session.hpp"
 
 namespace runner {
 
-Outcome cmd_check(const core::Config& config, Reporter& reporter, const CheckOptions& options) {
-  auto path = config.path("declaration");
+namespace {
+
+check::CheckStats stats_of(const catalog::Snapshot& snapshot) {
+  check::CheckStats stats;
+  for (const auto& r : snapshot.relations)
+    if (r.kind == 'r' || r.kind == 'p') ++stats.tables;
+  stats.policies = snapshot.policies.size();
+  stats.triggers = snapshot.triggers.size();
+  stats.indexes = snapshot.indexes.size();
+  stats.functions = snapshot.security_definer_functions.size();
+  stats.queries = snapshot.queries;
+  return stats;
+}
+
+}  // namespace
+
+CheckOutcome cmd_check(const core::Config& config, Reporter& reporter, const CheckOptions& options) {
+  check::validate_suppressions(config.suppressions());
+  auto path = config.declaration();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     throw core::UsageError(path.generic_string() + ": declaration file not found",
                            "set `declaration` in autocrm-migrate.toml to the schema declaration");
-  auto declaration = core::parse_declaration(core::read_file(path), path.filename().string());
-  Session s(config, reporter, "check");
+  auto declaration = check::parse_declaration(core::read_file(path), path.filename().string());
+  ReadSession s(config, reporter, "check");
   auto start = std::chrono::steady_clock::now();
-  auto catalog = db::read_catalog(s.conn(), declaration.api_roles);
-  auto findings = core::run_checks(declaration, catalog);
-  core::apply_suppressions(findings, config.suppressions());
-  core::CheckStats stats;
-  for (const auto& r : catalog.relations)
-    if (r.kind == 'r' || r.kind == 'p') ++stats.tables;
-  stats.policies = catalog.policies.size();
-  stats.triggers = catalog.triggers.size();
-  stats.indexes = catalog.indexes.size();
-  stats.functions = catalog.security_definer_functions.size();
-  stats.queries = catalog.queries;
-  stats.elapsed_ms =
+  auto snapshot = db::read_catalog(s.db(), declaration.api_roles);
+  CheckOutcome out;
+  out.findings = check::run_checks(declaration, snapshot);
+  check::apply_suppressions(out.findings, config.suppressions());
+  out.stats = stats_of(snapshot);  // the time covers reading the catalog and running every rule
+  out.stats.elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-
-  Outcome out;
-  out.report = core::format_json(findings, stats, options.fail_on);
-  out.report.set("target", s.target().display);
-  out.report.set("text", core::format_text(findings, stats, options.fail_on, false));
-  out.report.set("text_color", core::format_text(findings, stats, options.fail_on, true));
-  out.report.set("junit", core::format_junit(findings, stats, options.fail_on));
-  out.report.set("github", core::format_github(findings));
-  if (core::fails(findings, options.fail_on)) out.code = core::ExitCode::problems;
+  out.target = s.target().display;
+  out.fail_on = options.fail_on;
+  if (check::fails(out.findings, options.fail_on)) out.code = core::ExitCode::problems;
   return out;
 }
 

@@ -1,9 +1,14 @@
 // `check`: compares the live database with the documented schema and good practice.
 #pragma once
 
-#include "core/checks.hpp"
+#include <string>
+#include <vector>
+
+#include "check/findings.hpp"
+#include "check/report.hpp"
 #include "core/config.hpp"
-#include "runner/commands.hpp"
+#include "core/error.hpp"
+#include "runner/reporter.hpp"
 
 namespace runner {
 
@@ -12,9 +17,17 @@ struct CheckOptions {
   core::Level fail_on = core::Level::error;
 };
 
+// What a check run found; cli renders it in the chosen format.
+struct CheckOutcome {
+  std::vector<check::Finding> findings;
+  check::CheckStats stats;
+  std::string target;
+  core::Level fail_on = core::Level::error;
+  core::ExitCode code = core::ExitCode::ok;
+};
+
 // Loads the declaration (config key `declaration`), reads the catalog, runs every rule, applies the
-// configured suppressions. The report holds the findings as JSON plus the rendered forms; exits 3
-// when an unsuppressed finding is at fail_on or above.
-Outcome cmd_check(const core::Config& config, Reporter& reporter, const CheckOptions& options);
+// configured suppressions; exits 3 when an unsuppressed finding is at fail_on or above.
+CheckOutcome cmd_check(const core::Config& config, Reporter& reporter, const CheckOptions& options);
 
 }  // namespace runner

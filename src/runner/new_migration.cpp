@@ -21,18 +21,18 @@ Outcome cmd_new(const core::Config& config, const std::string& name, const std::
   std::string table = table_arg.empty() ? (name.starts_with("create_") ? name.substr(7) : name) : table_arg;
   core::check_new_name(table, "table name");
   core::check_new_name(template_name, "template name");
-  fs::path template_path = config.path("templates_dir") / (template_name + ".sql");
+  fs::path template_path = config.templates_dir() / (template_name + ".sql");
   std::error_code ec;
   if (!fs::exists(template_path, ec)) {
     std::vector<std::string> known;
-    for (const auto& entry : fs::directory_iterator(config.path("templates_dir"), ec))
+    for (const auto& entry : fs::directory_iterator(config.templates_dir(), ec))
       if (entry.path().extension() == ".sql") known.push_back(entry.path().stem().string());
     std::sort(known.begin(), known.end());
     throw core::UsageError(fmt::format("{}: no such template", template_path.generic_string()),
                            known.empty() ? "set templates_dir" : fmt::format("templates: {}", fmt::join(known, ", ")));
   }
   std::string text = core::read_file(template_path);
-  fs::path dir = config.path("migrations_dir");
+  fs::path dir = config.migrations_dir();
   fs::create_directories(dir, ec);
   std::string version = core::version_at(std::chrono::system_clock::now());
   // Versions must stay unique even for two files made within one second.

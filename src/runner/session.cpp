@@ -14,17 +14,15 @@
 namespace runner {
 
 Target resolve_target(const core::Config& config) {
-  const std::string& url = config.get("database_url");
+  const std::string& url = config.database_url();
   if (!url.empty()) return {Target::Kind::url, url, core::mask_password(url)};
   for (const char* var : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"}) {
     if (const char* v = std::getenv(var); v && *v)
       return {Target::Kind::libpq_environment, "", fmt::format("the libpq environment ({}={})", var, v)};
   }
-  local::LocalCluster cluster(config.path("local_dir"), config.get("local_database"));
+  local::LocalCluster cluster(config.local_dir(), config.local_database());
   return {Target::Kind::embedded, cluster.url(), "the embedded local database " + cluster.url()};
 }
-
-namespace {
 
 std::string os_identity() {
   std::string user = "?";
@@ -34,36 +32,51 @@ std::string os_identity() {
   return user + "@" + host;
 }
 
-}  // namespace
+namespace {
 
-Session::Session(const core::Config& config, Reporter& reporter, const std::string& command)
-    : m_target(resolve_target(config)), m_reporter(reporter), m_applied_from(os_identity()) {
-  std::string app = fmt::format("autocrm-migrate {} ({})", command, m_applied_from).substr(0, 63);
-  auto notices = [&reporter](const std::string& line) { reporter.notice(line); };
-  if (m_target.kind == Target::Kind::embedded) {
-    try {
-      m_conn = std::make_unique<db::Connection>(m_target.conninfo, app, notices);
-    } catch (const core::Failure&) {
-      local::LocalCluster cluster(config.path("local_dir"), config.get("local_database"));
-      cluster.ensure_running([&](const std::string& line) { reporter.progress(line); });
-      m_conn = std::make_unique<db::Connection>(m_target.conninfo, app, notices);
-    }
-  } else {
-    m_conn = std::make_unique<db::Connection>(m_target.conninfo, app, notices);
-  }
-  m_ledger = std::make_unique<db::Ledger>(*m_conn, config.get("ledger_schema"), config.get("ledger_table"));
+std::string application_name(const std::string& command) {
+  return fmt::format("autocrm-migrate {} ({})", command, os_identity()).substr(0, 63);
 }
 
-db::Connection* Session::watcher() {
+// Opens a session of type S on the target; the embedded database is started (and created) when a
+// first attempt to reach it fails.
+template <class S>
+std::unique_ptr<S> open(const core::Config& config, const Target& target, Reporter& reporter,
+                        const std::string& command) {
+  auto notices = [&reporter](const std::string& line) { reporter.notice(line); };
+  if (target.kind != Target::Kind::embedded) return std::make_unique<S>(target.conninfo, application_name(command), notices);
+  try {
+    return std::make_unique<S>(target.conninfo, application_name(command), notices);
+  } catch (const core::Failure&) {
+    local::LocalCluster cluster(config.local_dir(), config.local_database());
+    cluster.ensure_running([&](const std::string& line) { reporter.progress(line); });
+    return std::make_unique<S>(target.conninfo, application_name(command), notices);
+  }
+}
+
+}  // namespace
+
+WriteSession::WriteSession(const core::Config& config, Reporter& reporter, const std::string& command)
+    : m_target(resolve_target(config)), m_reporter(reporter), m_applied_from(os_identity()) {
+  m_db = open<db::MigrationSession>(config, m_target, reporter, command);
+  m_ledger = std::make_unique<db::Ledger>(*m_db, config.ledger_schema(), config.ledger_table());
+}
+
+db::Client* WriteSession::watcher() {
   if (!m_watcher && !m_watcher_failed) {
     try {
-      std::string app = fmt::format("autocrm-migrate watch ({})", m_applied_from).substr(0, 63);
-      m_watcher = std::make_unique<db::Connection>(m_target.conninfo, app, [](const std::string&) {});
-    } catch (const std::exception&) {
+      m_watcher = std::make_unique<db::Client>(m_target.conninfo, application_name("watch"), db::NoticeSink{});
+    } catch (const core::Failure&) {
       m_watcher_failed = true;  // looking is best effort: the migration goes on without it
     }
   }
   return m_watcher.get();
+}
+
+ReadSession::ReadSession(const core::Config& config, Reporter& reporter, const std::string& command)
+    : m_target(resolve_target(config)) {
+  m_db = open<db::Client>(config, m_target, reporter, command);
+  m_ledger = std::make_unique<db::Ledger>(*m_db, config.ledger_schema(), config.ledger_table());
 }
 
 }  // namespace runner

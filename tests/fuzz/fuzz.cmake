@@ -1,6 +1,6 @@
 # libFuzzer targets for the parsers that read untrusted text: migration files and the TOML
 # configuration. Built only with clang and -DAUTOCRM_FUZZ=ON (scripts/fuzz does both, in build-fuzz/).
-# Each target links its own copy of the core library, instrumented for coverage and built with
+# Each target links its own copy of the core, catalog and check libraries (no database), instrumented for coverage and built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, so the normal targets are left untouched.
 option(AUTOCRM_FUZZ "Build the libFuzzer targets (clang only)" OFF)
 
@@ -11,7 +11,7 @@ if(AUTOCRM_FUZZ)
   set(AUTOCRM_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)
 
-  add_library(autocrm_core_fuzz STATIC ${CORE_SOURCES})
+  add_library(autocrm_core_fuzz STATIC ${CORE_SOURCES} ${CATALOG_SOURCES} ${CHECK_SOURCES})
   target_include_directories(autocrm_core_fuzz PUBLIC src ${PG_QUERY_INCLUDE})
   target_link_libraries(autocrm_core_fuzz PUBLIC fmt::fmt tomlplusplus::tomlplusplus
                         PRIVATE ${PG_QUERY_LIB} OpenSSL::Crypto Threads::Threads)
@@ -21,13 +21,12 @@ if(AUTOCRM_FUZZ)
   # tests/fuzz/corpus/<target>/ and its crash regressions tests/fuzz/regressions/<target>/.
   #   fuzz_migration:         core::parse_migration + core::section_statements (+ file names)
   #   fuzz_config:            core::Config::load from text (LoadOptions.config_text) + ${VAR} expansion
-  #   fuzz_check_declaration: core::parse_declaration, the documented schema of `check`
-  # A target that needs more than the core (e.g. src/checks) adds its library to AUTOCRM_FUZZ_EXTRA_LIBS.
+  #   fuzz_check_declaration: check::parse_declaration, the documented schema of `check`
   file(GLOB AUTOCRM_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/fuzz_*.cpp)
   foreach(source ${AUTOCRM_FUZZ_SOURCES})
     get_filename_component(target ${source} NAME_WE)
     add_executable(${target} ${source})
-    target_link_libraries(${target} PRIVATE autocrm_core_fuzz ${AUTOCRM_FUZZ_EXTRA_LIBS})
+    target_link_libraries(${target} PRIVATE autocrm_core_fuzz)
     target_compile_options(${target} PRIVATE ${AUTOCRM_FUZZ_FLAGS})
     target_link_options(${target} PRIVATE -fsanitize=fuzzer,address,undefined)
   endforeach()

@@ -4,13 +4,14 @@
 // any other exception, a crash or a broken invariant (std::abort) is a bug.
 #pragma once
 
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/config.hpp"
-#include "core/declaration.hpp"
+#include "check/declaration.hpp"
 #include "core/error.hpp"
 #include "core/migration.hpp"
 
@@ -61,10 +62,11 @@ inline void config_one(std::string_view input) {
       auto config = core::Config::load(options);
       for (const auto& entry : config.entries())
         if (entry.first.empty()) std::abort();
-      (void)config.duration_ms("lock_timeout");
-      (void)config.count("lock_retries");
-      (void)config.path("migrations_dir");
-      (void)config.boolean("production");
+      // Whatever loads is within range: timeouts fit PostgreSQL's integer milliseconds.
+      if (config.lock_timeout().ms < 0 || config.lock_timeout().ms > INT32_MAX) std::abort();
+      if (config.lock_retries() < 0 || config.lock_retries() > 100) std::abort();
+      (void)config.migrations_dir();
+      (void)config.production();
     } catch (const core::UsageError&) {
     }
   }
@@ -78,7 +80,7 @@ inline void config_one(std::string_view input) {
 // declared table must be findable again by its qualified name.
 inline void check_declaration_one(std::string_view input) {
   try {
-    auto d = core::parse_declaration(std::string(input), "autocrm.schema.toml");
+    auto d = check::parse_declaration(std::string(input), "autocrm.schema.toml");
     for (const auto& t : d.tables)
       if (!d.find(t.qualified())) std::abort();
   } catch (const core::UsageError&) {

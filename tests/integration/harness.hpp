@@ -40,10 +40,16 @@ private:
   std::filesystem::path m_path;
 };
 
-// A new, empty database on the test server, dropped at the end of the test.
+// What a test database starts as.
+enum class Schema {
+  empty,    // a new, empty database
+  autocrm,  // every AutoCRM migration applied (copied from a template database made once per run)
+};
+
+// A new database on the test server, dropped at the end of the test.
 class TestDatabase {
 public:
-  TestDatabase();
+  explicit TestDatabase(Schema schema = Schema::empty);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -63,10 +69,33 @@ private:
   std::string m_name;
 };
 
+// A pg_locks condition that keeps to the database of the session asking: integration tests run in
+// parallel on one server, so counts over pg_locks or pg_stat_activity must never see other tests.
+inline constexpr const char* k_own_database = "database = (select oid from pg_database where datname = current_database())";
+
 // Connection string for database dbname on the test server (Unix socket).
 std::string server_conninfo(const std::string& dbname);
 // The test server's TCP port.
 std::string server_port();
+
+// A child process: argv run in cwd with exactly env (all of the caller's environment when empty
+// is not wanted: pass it), stdin /dev/null, stdout and stderr to files.
+struct ProcessSpec {
+  std::vector<std::string> argv;            // argv[0] is looked up in PATH unless it has a '/'
+  std::filesystem::path cwd;                // "" for the caller's
+  std::vector<std::string> env;             // NAME=value entries
+  std::filesystem::path out, err;           // where stdout and stderr go
+  bool append = false;                      // append to out/err instead of truncating
+};
+// Starts spec; returns the child's pid.
+pid_t spawn_process(const ProcessSpec& spec);
+// Waits for pid; returns its exit code (128 + signal when killed).
+int wait_exit(pid_t pid);
+// The caller's environment as NAME=value entries.
+std::vector<std::string> current_environment();
+
+// The whole content of a file, "" when it cannot be read.
+std::string slurp(const std::filesystem::path& p);
 
 // Runs the binary with args in cwd. The child sees none of the caller's DATABASE_URL, PG* or
 // AUTOCRM_MIGRATE_* variables, only those in env.

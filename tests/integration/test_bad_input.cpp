@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "../support/text_file.hpp"
 
 namespace fs = std::filesystem;
 using it::run_tool;
@@ -15,13 +16,6 @@ namespace {
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // One case of tests/corpus/ (see tests/corpus/README.md).
@@ -49,7 +43,7 @@ std::vector<CorpusCase> load_corpus() {
     CorpusCase c;
     c.name = entry.path().filename().string();
     c.dir = entry.path();
-    std::istringstream in(slurp(entry.path() / "case.txt"));
+    std::istringstream in(test_support::read_text_file(entry.path() / "case.txt"));
     for (std::string line; std::getline(in, line);) {
       if (line.empty() || line[0] == '#') continue;
       auto colon = line.find(": ");

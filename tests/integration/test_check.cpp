@@ -8,13 +8,10 @@ using it::run_tool;
 
 namespace {
 
-// A fresh database with every AutoCRM migration applied with the shipped configuration.
+// A fresh database with every AutoCRM migration applied with the shipped configuration (a copy of
+// the template database the harness makes once per run).
 struct AutoCrmDatabase {
-  it::TestDatabase db;
-  AutoCrmDatabase() {
-    auto up = run_tool({"--database-url", db.url(), "up"}, it::source_dir());
-    CHECK_EXIT(up, 0);
-  }
+  it::TestDatabase db{it::Schema::autocrm};
   void exec(const std::string& sql) const {
     auto c = db.connect();
     pqxx::nontransaction tx(*c);

@@ -266,7 +266,7 @@ TEST_CASE("a held migration lock makes a second run wait / then name the holder"
   auto slow = it::spawn_tool(with_url(db, {"up"}), ws.path());
   // Wait until the slow run holds the lock.
   for (int i = 0; i < 100; ++i) {
-    if (db.scalar("select count(*) from pg_locks where locktype = 'advisory' and granted") != "0") break;
+    if (db.scalar("select count(*) from pg_locks where locktype = 'advisory' and granted and " + std::string(it::k_own_database)) != "0") break;
     usleep(50'000);
   }
   auto second = run_tool(with_url(db, {"--lock-wait", "300ms", "down"}), ws.path());

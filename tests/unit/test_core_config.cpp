@@ -19,7 +19,7 @@ struct Env {
 };
 
 core::Config load(const std::string& text, const Env& env = {}, const std::string& env_name = "",
-                  std::map<std::string, std::string> flags = {}) {
+                  std::map<core::Key, std::string> flags = {}) {
   core::LoadOptions o;
   o.config_text = text;
   o.getenv = env.fn();
@@ -49,29 +49,29 @@ TEST_CASE("defaults < file < [env.NAME] < environment < flags / each with its or
       "lock_timeout = \"3s\"\n"
       "statement_timeout = 1500\n";
   auto defaults = load("");
-  CHECK(defaults.get("lock_timeout") == "5s");
-  CHECK(defaults.origin("lock_timeout") == "default");
+  CHECK(defaults.value(core::Key::lock_timeout).text == "5s");
+  CHECK(defaults.value(core::Key::lock_timeout).origin == "default");
 
   auto file = load(text);
-  CHECK(file.get("lock_timeout") == "2s");
-  CHECK(file.origin("lock_timeout") == "autocrm-migrate.toml:1");
-  CHECK(file.path("migrations_dir") == std::filesystem::path("/project/db/migrations"));
+  CHECK(file.value(core::Key::lock_timeout).text == "2s");
+  CHECK(file.value(core::Key::lock_timeout).origin == "autocrm-migrate.toml:1");
+  CHECK(file.migrations_dir() == std::filesystem::path("/project/db/migrations"));
 
   auto ci = load(text, {}, "ci");
-  CHECK(ci.get("lock_timeout") == "3s");
-  CHECK(ci.origin("lock_timeout") == "autocrm-migrate.toml:5 [env.ci]");
-  CHECK(ci.duration_ms("statement_timeout") == 1500);
+  CHECK(ci.value(core::Key::lock_timeout).text == "3s");
+  CHECK(ci.value(core::Key::lock_timeout).origin == "autocrm-migrate.toml:5 [env.ci]");
+  CHECK(ci.statement_timeout().ms == 1500);
 
   Env env{{{"AUTOCRM_MIGRATE_LOCK_TIMEOUT", "4s"}, {"DATABASE_URL", "postgresql://u:secret@h/db"}}};
   auto from_env = load(text, env, "ci");
-  CHECK(from_env.get("lock_timeout") == "4s");
-  CHECK(from_env.origin("lock_timeout") == "env AUTOCRM_MIGRATE_LOCK_TIMEOUT");
-  CHECK(from_env.origin("database_url") == "env DATABASE_URL");
+  CHECK(from_env.value(core::Key::lock_timeout).text == "4s");
+  CHECK(from_env.value(core::Key::lock_timeout).origin == "env AUTOCRM_MIGRATE_LOCK_TIMEOUT");
+  CHECK(from_env.value(core::Key::database_url).origin == "env DATABASE_URL");
 
-  auto flagged = load(text, env, "ci", {{"lock_timeout", "6s"}});
-  CHECK(flagged.get("lock_timeout") == "6s");
-  CHECK(flagged.origin("lock_timeout") == "flag --lock-timeout");
-  CHECK(flagged.get("ledger_table") == "from_file");
+  auto flagged = load(text, env, "ci", {{core::Key::lock_timeout, "6s"}});
+  CHECK(flagged.value(core::Key::lock_timeout).text == "6s");
+  CHECK(flagged.value(core::Key::lock_timeout).origin == "flag --lock-timeout");
+  CHECK(flagged.value(core::Key::ledger_table).text == "from_file");
 }
 
 TEST_CASE("AUTOCRM_MIGRATE_DATABASE_URL wins over DATABASE_URL - AUTOCRM_MIGRATE_ENV selects an environment") {
@@ -79,9 +79,9 @@ TEST_CASE("AUTOCRM_MIGRATE_DATABASE_URL wins over DATABASE_URL - AUTOCRM_MIGRATE
            {"AUTOCRM_MIGRATE_DATABASE_URL", "postgresql://b/y"},
            {"AUTOCRM_MIGRATE_ENV", "ci"}}};
   auto c = load("[env.ci]\nlock_wait = \"1s\"\n", env);
-  CHECK(c.get("database_url") == "postgresql://b/y");
+  CHECK(c.value(core::Key::database_url).text == "postgresql://b/y");
   CHECK(c.env().text == "ci");
-  CHECK(c.get("lock_wait") == "1s");
+  CHECK(c.value(core::Key::lock_wait).text == "1s");
 }
 
 TEST_CASE("config show masks the password") {
@@ -93,8 +93,8 @@ TEST_CASE("config show masks the password") {
 
 TEST_CASE("${VAR} and ${VAR:-default} expand - a missing variable names the line") {
   Env env{{{"PROD_URL", "postgresql://p/prod"}}};
-  CHECK(load("database_url = \"${PROD_URL}\"\n", env).get("database_url") == "postgresql://p/prod");
-  CHECK(load("ledger_schema = \"${SCHEMA:-fallback}\"\n", env).get("ledger_schema") == "fallback");
+  CHECK(load("database_url = \"${PROD_URL}\"\n", env).value(core::Key::database_url).text == "postgresql://p/prod");
+  CHECK(load("ledger_schema = \"${SCHEMA:-fallback}\"\n", env).value(core::Key::ledger_schema).text == "fallback");
   CHECK(error_of("\n\ndatabase_url = \"${NOPE}\"\n") ==
         "autocrm-migrate.toml:3: environment variable NOPE is not set");
   // A variable in an environment that is not selected is not needed.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../fuzz/fuzz_one.hpp"
+#include "../support/text_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -18,13 +19,6 @@ namespace {
 fs::path fuzz_dir() {
   if (const char* src = std::getenv("AUTOCRM_SOURCE_DIR"); src && *src) return fs::path(src) / "tests" / "fuzz";
   return fs::path(__FILE__).parent_path().parent_path() / "fuzz";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 int replay(const std::string& target, void (*one)(std::string_view), std::vector<fs::path> extra_dirs = {}) {
@@ -36,7 +30,7 @@ int replay(const std::string& target, void (*one)(std::string_view), std::vector
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
       CAPTURE(entry.path().string());
-      CHECK_NOTHROW(one(slurp(entry.path())));
+      CHECK_NOTHROW(one(test_support::read_text_file(entry.path())));
       ++count;
     }
   }

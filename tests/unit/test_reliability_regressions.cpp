@@ -39,7 +39,7 @@ std::string usage_error_of(F f) {
   return "(no error)";
 }
 
-core::Config load(const std::string& text, std::map<std::string, std::string> flags = {}) {
+core::Config load(const std::string& text, std::map<core::Key, std::string> flags = {}) {
   core::LoadOptions o;
   o.config_text = text;
   o.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
@@ -86,16 +86,16 @@ TEST_CASE("a configuration file that is a folder is a usage error - not an out-o
 }
 
 TEST_CASE("lock_retries is a whole number from 0 to 100 - from the file / a flag or the environment") {
-  CHECK(load("").count("lock_retries") == 0);
-  CHECK(load("lock_retries = 3\n").count("lock_retries") == 3);
-  CHECK(load("lock_retries = \"4\"\n").count("lock_retries") == 4);
-  CHECK(load("", {{"lock_retries", "5"}}).count("lock_retries") == 5);
+  CHECK(load("").lock_retries() == 0);
+  CHECK(load("lock_retries = 3\n").lock_retries() == 3);
+  CHECK(load("lock_retries = \"4\"\n").lock_retries() == 4);
+  CHECK(load("", {{core::Key::lock_retries, "5"}}).lock_retries() == 5);
   CHECK(usage_error_of([] { load("lock_retries = -1\n"); }) ==
         "autocrm-migrate.toml:1: lock_retries must be a whole number from 0 to 100, not '-1'");
   CHECK(usage_error_of([] { load("lock_retries = 101\n"); }).find("not '101'") != std::string::npos);
   CHECK(usage_error_of([] { load("lock_retries = 1.5\n"); }) ==
         "autocrm-migrate.toml:1: lock_retries must be a whole number from 0 to 100");
-  CHECK(usage_error_of([] { load("", {{"lock_retries", "3x"}}); }) ==
+  CHECK(usage_error_of([] { load("", {{core::Key::lock_retries, "3x"}}); }) ==
         "flag --lock-retries: lock_retries must be a whole number from 0 to 100, not '3x'");
   CHECK(usage_error_of([] { load("lock_timeout = \"9223372036854775807d\"\n"); }).find("must be a duration") !=
         std::string::npos);

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "core/check_report.hpp"
-#include "core/checks.hpp"
-#include "core/declaration.hpp"
+#include "check/declaration.hpp"
+#include "check/findings.hpp"
+#include "check/report.hpp"
 #include "core/error.hpp"
 #include "core/sql_inspect.hpp"
 
@@ -13,7 +13,7 @@ namespace {
 
 std::string decl_error(const std::string& text) {
   try {
-    core::parse_declaration(text, "schema.toml");
+    check::parse_declaration(text, "schema.toml");
   } catch (const core::UsageError& e) {
     return e.what();
   }
@@ -47,9 +47,9 @@ requires_extension = "vector"
 )";
 
 // A catalog in which public.notes matches k_decl exactly.
-core::CatalogSnapshot good_catalog() {
-  core::CatalogSnapshot c;
-  core::CatalogRelation notes;
+catalog::Snapshot good_catalog() {
+  catalog::Snapshot c;
+  catalog::Relation notes;
   notes.schema = "public";
   notes.name = "notes";
   notes.rls = true;
@@ -61,15 +61,15 @@ core::CatalogSnapshot good_catalog() {
   c.policy_columns.push_back({"public", "notes", "owner_id"});
   c.triggers.push_back({"public", "notes", "handle_updated_at", 'O', 1 | 2 | 16, "extensions.moddatetime", {"updated_at"}});
   c.triggers.push_back({"public", "notes", "audit_notes_changes", 'O', 1 | 4 | 8 | 16, "public.audit_trigger_func", {}});
-  core::CatalogIndex pk{"public", "notes", "notes_pkey", "btree", true, true, true, {"id"}, {"uuid_ops"}, "", "1/a"};
-  core::CatalogIndex owner{"public", "notes", "idx_notes_owner", "btree", false, true, false, {"owner_id"}, {"uuid_ops"}, "", "2/a"};
+  catalog::Index pk{"public", "notes", "notes_pkey", "btree", true, true, true, {"id"}, {"uuid_ops"}, "", "1/a"};
+  catalog::Index owner{"public", "notes", "idx_notes_owner", "btree", false, true, false, {"owner_id"}, {"uuid_ops"}, "", "2/a"};
   c.indexes = {pk, owner};
   c.foreign_keys.push_back({"public", "notes", "notes_owner_id_fkey", {"owner_id"}});
   c.extensions.push_back({"moddatetime", "extensions"});
   return c;
 }
 
-std::vector<std::string> rules_of(const std::vector<core::Finding>& findings) {
+std::vector<std::string> rules_of(const std::vector<check::Finding>& findings) {
   std::vector<std::string> out;
   for (const auto& f : findings) out.push_back(f.rule + " " + f.object);
   return out;
@@ -78,7 +78,7 @@ std::vector<std::string> rules_of(const std::vector<core::Finding>& findings) {
 }  // namespace
 
 TEST_CASE("the declaration parses tables / triggers / indexes with defaults") {
-  auto d = core::parse_declaration(k_decl, "schema.toml");
+  auto d = check::parse_declaration(k_decl, "schema.toml");
   REQUIRE(d.tables.size() == 1);
   const auto& t = d.tables[0];
   CHECK(t.qualified() == "public.notes");
@@ -107,15 +107,15 @@ TEST_CASE("declaration errors name the line") {
 }
 
 TEST_CASE("a catalog matching the declaration has only the skipped vector index") {
-  auto d = core::parse_declaration(k_decl, "schema.toml");
-  auto findings = core::run_checks(d, good_catalog());
+  auto d = check::parse_declaration(k_decl, "schema.toml");
+  auto findings = check::run_checks(d, good_catalog());
   CHECK(rules_of(findings) == std::vector<std::string>{"index-skipped public.idx_notes_embedding"});
-  CHECK_FALSE(core::fails(findings, core::Level::error));
-  CHECK(core::fails(findings, core::Level::warning));
+  CHECK_FALSE(check::fails(findings, core::Level::error));
+  CHECK(check::fails(findings, core::Level::warning));
 }
 
 TEST_CASE("each kind of drift is reported with its rule") {
-  auto d = core::parse_declaration(k_decl, "schema.toml");
+  auto d = check::parse_declaration(k_decl, "schema.toml");
   auto c = good_catalog();
   c.relations[0].rls = false;
   c.policies.erase(c.policies.begin() + 1);  // no insert policy any more
@@ -126,7 +126,7 @@ TEST_CASE("each kind of drift is reported with its rule") {
   c.foreign_keys.push_back({"public", "notes", "notes_team_fkey", {"team_id"}});
   c.security_definer_functions.push_back({"public", "f", "", "", {"anon"}});
   c.extensions.push_back({"pg_trgm", "public"});
-  auto findings = core::run_checks(d, c);
+  auto findings = check::run_checks(d, c);
   auto rules = rules_of(findings);
   for (const char* expected :
        {"rls-disabled public.notes", "policy-without-rls public.notes", "rls-missing-command-policy public.notes (insert)",
@@ -144,31 +144,31 @@ TEST_CASE("each kind of drift is reported with its rule") {
 }
 
 TEST_CASE("audit triggers split by event count when each sees its rows") {
-  auto d = core::parse_declaration(k_decl, "schema.toml");
+  auto d = check::parse_declaration(k_decl, "schema.toml");
   auto c = good_catalog();
   c.triggers.pop_back();  // the single row trigger for all three events
   // 1 = row, 4 = insert, 8 = delete, 16 = update; statement triggers lack bit 1.
   c.triggers.push_back({"public", "notes", "audit_notes_inserts", 'O', 4, "public.audit_trigger_func", {}, "", "audit_rows"});
   c.triggers.push_back({"public", "notes", "audit_notes_changes", 'O', 1 | 16, "public.audit_trigger_func", {}});
   c.triggers.push_back({"public", "notes", "audit_notes_deletes", 'O', 8, "public.audit_trigger_func", {}, "audit_rows", ""});
-  CHECK(rules_of(core::run_checks(d, c)) == std::vector<std::string>{"index-skipped public.idx_notes_embedding"});
+  CHECK(rules_of(check::run_checks(d, c)) == std::vector<std::string>{"index-skipped public.idx_notes_embedding"});
 
   SUBCASE("a statement trigger without the event's transition table audits nothing") {
     c.triggers.back().old_table = "";
-    auto findings = core::run_checks(d, c);
+    auto findings = check::run_checks(d, c);
     REQUIRE(rules_of(findings) == std::vector<std::string>{"audit-trigger-missing public.notes",
                                                            "index-skipped public.idx_notes_embedding"});
     CHECK(findings[0].message.starts_with("delete not audited:"));
   }
   SUBCASE("a statement update trigger needs both transition tables") {
     c.triggers[2] = {"public", "notes", "audit_notes_changes", 'O', 16, "public.audit_trigger_func", {}, "", "audit_rows"};
-    auto findings = core::run_checks(d, c);
+    auto findings = check::run_checks(d, c);
     REQUIRE(rules_of(findings).size() == 2);
     CHECK(findings[0].message.starts_with("update not audited:"));
   }
   SUBCASE("a disabled insert trigger leaves inserts unaudited") {
     c.triggers[1].enabled = 'D';
-    auto findings = core::run_checks(d, c);
+    auto findings = check::run_checks(d, c);
     REQUIRE(rules_of(findings).size() == 2);
     CHECK(findings[0].message.starts_with("insert not audited:"));
   }
@@ -183,12 +183,12 @@ events = ["insert", "update", "delete"]
 level = "statement"
 function = "public.audit_trigger_func"
 )";
-  auto d = core::parse_declaration(decl, "schema.toml");
+  auto d = check::parse_declaration(decl, "schema.toml");
   REQUIRE(d.tables[0].triggers.size() == 2);
   CHECK(d.tables[0].triggers[0].level == "row");
   CHECK(d.tables[0].triggers[1].level == "statement");
-  auto findings = core::run_checks(d, good_catalog());
-  auto mismatch = std::find_if(findings.begin(), findings.end(), [](const core::Finding& f) { return f.rule == "trigger-mismatch"; });
+  auto findings = check::run_checks(d, good_catalog());
+  auto mismatch = std::find_if(findings.begin(), findings.end(), [](const check::Finding& f) { return f.rule == "trigger-mismatch"; });
   REQUIRE(mismatch != findings.end());
   CHECK(mismatch->message == "for each row (expected for each statement)");
   CHECK(decl_error("[tables.t]\n[[tables.t.triggers]]\nname = \"x\"\ntiming = \"after\"\nevents = [\"update\"]\n"
@@ -205,39 +205,39 @@ TEST_CASE("policies reading their own table are found by PostgreSQL's parser") {
 }
 
 TEST_CASE("suppressions mark findings and keep their reason") {
-  std::vector<core::Finding> findings{{"fk-without-index", core::Level::warning, "public.a.fk", "m", "r", false, {}},
+  std::vector<check::Finding> findings{{"fk-without-index", core::Level::warning, "public.a.fk", "m", "r", false, {}},
                                       {"rls-disabled", core::Level::error, "public.b", "m", "r", false, {}}};
-  core::apply_suppressions(findings, {{"rls-disabled", "*", "legacy table, read by nobody", "x.toml:3"}});
+  check::apply_suppressions(findings, {{"rls-disabled", "*", "legacy table, read by nobody", "x.toml:3"}});
   CHECK(findings[1].suppressed);
   CHECK(findings[1].suppression_reason == "legacy table, read by nobody");
-  CHECK_FALSE(core::fails(findings, core::Level::error));
-  CHECK(core::fails(findings, core::Level::warning));
+  CHECK_FALSE(check::fails(findings, core::Level::error));
+  CHECK(check::fails(findings, core::Level::warning));
 }
 
 TEST_CASE("report formats: text / JSON / JUnit / GitHub") {
-  std::vector<core::Finding> findings{
+  std::vector<check::Finding> findings{
       {"index-missing", core::Level::error, "public.idx_a", "expected a btree index", "create index ...", false, {}},
       {"fk-without-index", core::Level::warning, "public.t.fk", "no index, 100% slow", "create index ...", true, "ok"}};
-  core::CheckStats stats;
+  check::CheckStats stats;
   stats.tables = 2;
   stats.queries = 8;
-  std::string text = core::format_text(findings, stats, core::Level::error, false);
+  std::string text = check::format_text(findings, stats, core::Level::error, false);
   CHECK(text.find("indexes (1)\n  error   index-missing public.idx_a: expected a btree index\n          fix: create "
                   "index ...\n") != std::string::npos);
   CHECK(text.find("suppressed (1)") != std::string::npos);
   CHECK(text.find("reason: ok") != std::string::npos);
   CHECK(text.find("FAILED (fail on error): 1 error(s), 0 warning(s), 0 info, 1 suppressed") != std::string::npos);
   CHECK(text.find("\x1b[") == std::string::npos);
-  CHECK(core::format_text(findings, stats, core::Level::error, true).find("\x1b[31m") != std::string::npos);
-  auto json = core::format_json(findings, stats, core::Level::error).dump();
+  CHECK(check::format_text(findings, stats, core::Level::error, true).find("\x1b[31m") != std::string::npos);
+  auto json = check::format_json(findings, stats, core::Level::error).dump();
   CHECK(json.find("{\"rule\":\"index-missing\",\"level\":\"error\",\"object\":\"public.idx_a\",\"message\":\"expected a "
                   "btree index\",\"remediation\":\"create index ...\",\"suppressed\":false,\"reason\":null}") !=
         std::string::npos);
-  std::string junit = core::format_junit(findings, stats, core::Level::error);
+  std::string junit = check::format_junit(findings, stats, core::Level::error);
   CHECK(junit.find("failures=\"1\"") != std::string::npos);
   CHECK(junit.find("<failure type=\"error\" message=\"public.idx_a: expected a btree index\">") != std::string::npos);
-  CHECK(core::format_github(findings) ==
+  CHECK(check::format_github(findings) ==
         "::error title=autocrm-migrate index-missing::public.idx_a: expected a btree index Fix: create index ...\n");
-  std::vector<core::Finding> tricky{{"index-missing", core::Level::warning, "a,b", "50%\nnext", "x", false, {}}};
-  CHECK(core::format_github(tricky) == "::warning title=autocrm-migrate index-missing::a,b: 50%25%0Anext Fix: x\n");
+  std::vector<check::Finding> tricky{{"index-missing", core::Level::warning, "a,b", "50%\nnext", "x", false, {}}};
+  CHECK(check::format_github(tricky) == "::warning title=autocrm-migrate index-missing::a,b: 50%25%0Anext Fix: x\n");
 }

@@ -1,11 +1,16 @@
-#include "core/check_report.hpp"
+#include "check/report.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 
-namespace core {
+#include "check/rule.hpp"
+
+namespace check {
+
+using core::Json;
+using core::level_name;
 
 namespace {
 
@@ -72,7 +77,7 @@ std::string format_text(const std::vector<Finding>& findings, const CheckStats& 
   std::string out;
   std::map<std::string, std::vector<const Finding*>> by_category;
   std::vector<std::string> order;
-  for (const auto& rule : check_rules()) {
+  for (const auto& rule : rules()) {
     if (std::find(order.begin(), order.end(), rule.category) == order.end()) order.emplace_back(rule.category);
   }
   std::vector<const Finding*> suppressed;
@@ -129,7 +134,7 @@ std::string format_junit(const std::vector<Finding>& findings, const CheckStats&
   for (const auto& f : findings) by_rule[f.rule].push_back(&f);
   int failures = 0;
   std::string cases;
-  for (const auto& rule : check_rules()) {
+  for (const auto& rule : rules()) {
     const auto& list = by_rule[rule.id];
     cases += fmt::format("    <testcase classname=\"autocrm-migrate.check.{}\" name=\"{}\">\n", rule.category, rule.id);
     std::string out_text;
@@ -150,7 +155,7 @@ std::string format_junit(const std::vector<Finding>& findings, const CheckStats&
   return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"autocrm-migrate "
                      "check\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n{}  </testsuite>\n"
                      "</testsuites>\n",
-                     check_rules().size(), failures, static_cast<double>(stats.elapsed_ms) / 1000.0, cases);
+                     rules().size(), failures, static_cast<double>(stats.elapsed_ms) / 1000.0, cases);
 }
 
 std::string format_github(const std::vector<Finding>& findings) {
@@ -164,4 +169,4 @@ std::string format_github(const std::vector<Finding>& findings) {
   return out;
 }
 
-}  // namespace core
+}  // namespace check

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace core {
+namespace check {
 
 // A trigger a table must carry.
 struct DeclaredTrigger {
@@ -59,4 +59,4 @@ struct Declaration {
 // unknown keys, wrong types, unknown commands/events/timings and duplicate names.
 Declaration parse_declaration(const std::string& text, const std::string& display);
 
-}  // namespace core
+}  // namespace check

@@ -1,4 +1,4 @@
-#include "core/declaration.hpp"
+#include "check/declaration.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -8,7 +8,9 @@
 
 #include "core/error.hpp"
 
-namespace core {
+namespace check {
+
+using core::UsageError;
 
 const DeclaredTable* Declaration::find(const std::string& qualified) const {
   for (const auto& t : tables)
@@ -207,4 +209,4 @@ Declaration parse_declaration(const std::string& text, const std::string& displa
   return d;
 }
 
-}  // namespace core
+}  // namespace check

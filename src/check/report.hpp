@@ -1,13 +1,13 @@
-// Renders check findings as text, JSON, JUnit XML or GitHub workflow annotations.
+// Renders check findings as text, JSON, JUnit XML or GitHub workflow annotations (called by cli).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "core/checks.hpp"
+#include "check/findings.hpp"
 #include "core/json.hpp"
 
-namespace core {
+namespace check {
 
 // What a check run looked at, for the summary lines.
 struct CheckStats {
@@ -20,10 +20,10 @@ struct CheckStats {
 // only when color is true.
 std::string format_text(const std::vector<Finding>& findings, const CheckStats& stats, Level fail_on, bool color);
 // One object per finding (rule, level, object, message, remediation, suppressed, reason) and a summary.
-Json format_json(const std::vector<Finding>& findings, const CheckStats& stats, Level fail_on);
+core::Json format_json(const std::vector<Finding>& findings, const CheckStats& stats, Level fail_on);
 // A JUnit report: one test case per rule (failing with one <failure> per finding at or above fail_on).
 std::string format_junit(const std::vector<Finding>& findings, const CheckStats& stats, Level fail_on);
 // GitHub Actions workflow commands: ::error / ::warning / ::notice, one line per unsuppressed finding.
 std::string format_github(const std::vector<Finding>& findings);
 
-}  // namespace core
+}  // namespace check

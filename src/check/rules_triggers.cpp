@@ -1,0 +1,143 @@
+// Rules on triggers: the declared ones exist as declared and are enabled; every updated_at column is
+// maintained; every insert, update and delete of an audited table is audited.
+#include <fmt/format.h>
+
+#include "check/rule_functions.hpp"
+
+namespace check::rule {
+
+namespace {
+
+// The trigger named as dt on table t, or nullptr.
+const catalog::Trigger* find_declared(const Context& ctx, const DeclaredTable& t, const DeclaredTrigger& dt) {
+  const catalog::Trigger* found = nullptr;
+  for (const auto* tr : ctx.triggers(t.qualified()))
+    if (tr->name == dt.name) found = tr;
+  return found;
+}
+
+// How found differs from its declaration, one phrase per difference.
+std::vector<std::string> differences(const catalog::Trigger& found, const DeclaredTrigger& dt) {
+  std::vector<std::string> out;
+  if (found.timing() != dt.timing) out.push_back(fmt::format("timing {} (expected {})", found.timing(), dt.timing));
+  if (found.events() != dt.events)
+    out.push_back(fmt::format("events {} (expected {})", fmt::join(found.events(), ","), fmt::join(dt.events, ",")));
+  if (found.level() != dt.level)
+    out.push_back(fmt::format("for each {} (expected for each {})", found.level(), dt.level));
+  if (found.function != dt.function) out.push_back(fmt::format("function {} (expected {})", found.function, dt.function));
+  if (found.args != dt.args)
+    out.push_back(fmt::format("arguments ({}) (expected ({}))", fmt::join(found.args, ", "), fmt::join(dt.args, ", ")));
+  return out;
+}
+
+// Calls visit(table, declared trigger, trigger found or nullptr) for each declared trigger of a
+// table that exists.
+template <class Visit>
+void each_declared_trigger(const Context& ctx, Visit visit) {
+  for (const auto& t : ctx.declaration.tables) {
+    if (!ctx.relation(t.qualified())) continue;
+    for (const auto& dt : t.triggers) visit(t, dt, find_declared(ctx, t, dt));
+  }
+}
+
+// True when a declared trigger of table that executes function is missing, different or disabled:
+// its own finding already says so, so the coverage rules do not report the table again.
+bool declared_trigger_reported(const Context& ctx, const std::string& table, const std::string& function) {
+  bool reported = false;
+  each_declared_trigger(ctx, [&](const DeclaredTable& t, const DeclaredTrigger& dt, const catalog::Trigger* found) {
+    if (t.qualified() != table || dt.function != function) return;
+    reported = reported || !found || !differences(*found, dt).empty() || found->enabled == 'D';
+  });
+  return reported;
+}
+
+// True when the trigger fires for event and sees its rows: a row trigger, or a statement trigger
+// with the transition table(s) of the event (new for insert, old for delete, both for update).
+bool audits_event(const catalog::Trigger& tr, const std::string& event) {
+  if (!contains(tr.events(), event)) return false;
+  if (tr.row()) return true;
+  if (event == "insert") return !tr.new_table.empty();
+  if (event == "delete") return !tr.old_table.empty();
+  return !tr.old_table.empty() && !tr.new_table.empty();
+}
+
+// True when tr keeps updated_at current: an enabled before-update row trigger calling a declared
+// updated_at function (moddatetime with the updated_at column).
+bool maintains_updated_at(const Context& ctx, const catalog::Trigger& tr) {
+  bool function_ok = contains(ctx.declaration.updated_at_functions, tr.function);
+  bool args_ok = tr.function.ends_with(".moddatetime") ? tr.args == std::vector<std::string>{"updated_at"} : true;
+  return tr.enabled != 'D' && tr.row() && tr.timing() == "before" && contains(tr.events(), "update") && function_ok &&
+         args_ok;
+}
+
+}  // namespace
+
+void trigger_missing(Context& ctx) {
+  each_declared_trigger(ctx, [&](const DeclaredTable& t, const DeclaredTrigger& dt, const catalog::Trigger* found) {
+    if (found) return;
+    ctx.report(fmt::format("{}: trigger {}", t.qualified(), dt.name),
+               fmt::format("expected {} {} for each {} executing {}", dt.timing, fmt::join(dt.events, " or "), dt.level,
+                           dt.function),
+               fmt::format("create trigger {} {} {} on {} for each {} execute function {}({})", dt.name, dt.timing,
+                           fmt::join(dt.events, " or "), t.qualified(), dt.level, dt.function, fmt::join(dt.args, ", ")));
+  });
+}
+
+void trigger_mismatch(Context& ctx) {
+  each_declared_trigger(ctx, [&](const DeclaredTable& t, const DeclaredTrigger& dt, const catalog::Trigger* found) {
+    if (!found) return;
+    auto diff = differences(*found, dt);
+    if (!diff.empty())
+      ctx.report(fmt::format("{}: trigger {}", t.qualified(), dt.name), fmt::format("{}", fmt::join(diff, "; ")),
+                 fmt::format("drop trigger {} on {}; create it as declared", dt.name, t.qualified()));
+  });
+}
+
+void trigger_disabled(Context& ctx) {
+  each_declared_trigger(ctx, [&](const DeclaredTable& t, const DeclaredTrigger& dt, const catalog::Trigger* found) {
+    if (found && found->enabled == 'D')
+      ctx.report(fmt::format("{}: trigger {}", t.qualified(), dt.name), "the trigger is disabled: it never fires",
+                 fmt::format("alter table {} enable trigger {}", t.qualified(), dt.name));
+  });
+}
+
+void updated_at_trigger_missing(Context& ctx) {
+  for (const auto& rel : ctx.snapshot.relations) {
+    if ((rel.kind != 'r' && rel.kind != 'p') || rel.is_partition || !rel.has_updated_at) continue;
+    std::string q = rel.qualified();
+    if (!ctx.exposed(rel.schema) && !ctx.declaration.find(q)) continue;
+    bool ok = false;
+    for (const auto* t : ctx.triggers(q)) ok = ok || maintains_updated_at(ctx, *t);
+    bool reported = false;
+    for (const auto& f : ctx.declaration.updated_at_functions) reported = reported || declared_trigger_reported(ctx, q, f);
+    if (!ok && !reported)
+      ctx.report(q, "updated_at is never maintained: no enabled before update row trigger sets it",
+                 fmt::format("create trigger handle_updated_at before update on {} for each row execute function "
+                             "extensions.moddatetime(updated_at)",
+                             q));
+  }
+}
+
+void audit_trigger_missing(Context& ctx) {
+  const std::string& audit = ctx.declaration.audit_function;
+  if (audit.empty()) return;
+  for (const auto& t : ctx.declaration.tables) {
+    if (!t.audited || !ctx.relation(t.qualified())) continue;
+    std::vector<std::string> unaudited;
+    for (const char* event : {"insert", "update", "delete"}) {
+      bool ok = false;
+      for (const auto* tr : ctx.triggers(t.qualified()))
+        ok = ok || (tr->enabled != 'D' && tr->timing() == "after" && tr->function == audit && audits_event(*tr, event));
+      if (!ok) unaudited.push_back(event);
+    }
+    if (unaudited.empty() || declared_trigger_reported(ctx, t.qualified(), audit)) continue;
+    ctx.report(t.qualified(),
+               fmt::format("{} not audited: no enabled after trigger executing {} sees the changed rows (a row trigger, "
+                           "or a statement trigger with the transition table of the event)",
+                           fmt::join(unaudited, ", "), audit),
+               fmt::format("create trigger audit_{}_changes after {} on {} for each row execute function {}()", t.name,
+                           fmt::join(unaudited, " or "), t.qualified(), audit));
+  }
+}
+
+}  // namespace check::rule

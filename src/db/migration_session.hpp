@@ -1,0 +1,96 @@
+// The session that applies migrations: a small RAII class over libpq itself (libpqxx 6.4 has no
+// pipeline mode). It owns the connection, shows the server's notices, sends a section's statements
+// in one pipeline, runs single statements, can cancel what runs, and carries the advisory lock and
+// the ledger writes of a run (through Queryable).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sql_error.hpp"
+#include "db/queryable.hpp"
+
+struct pg_conn;
+struct pg_cancel;
+
+namespace db {
+
+// Called for every NOTICE/WARNING the server sends, with the message text (no trailing newline).
+using NoticeSink = std::function<void(const std::string&)>;
+
+// Called every period_ms while the server has not answered yet: a way to look, from another
+// session, at what a long statement waits for (the lock and the session that blocks it).
+struct WaitWatch {
+  std::int64_t period_ms = 1000;
+  std::function<void()> on_wait;
+};
+
+// What a query of a pipeline is for, so that a failure maps back to its origin.
+enum class QueryRole { setup, statement, bookkeeping, commit };
+
+// One query of a pipeline. sql is not copied: it must stay alive until pipeline() returns.
+struct PipelineQuery {
+  std::string_view sql;
+  Params params;
+  QueryRole role = QueryRole::setup;
+  std::size_t statement = 0;  // for QueryRole::statement: the index of the migration's statement
+};
+
+// The first query of a pipeline that failed: its role and statement index, and what the server said.
+struct PipelineFailure {
+  QueryRole role;
+  std::size_t statement;
+  core::PgDiagnostics diag;
+};
+
+// A libpq session.
+class MigrationSession final : public Queryable {
+public:
+  // Connects with conninfo (a URL, key=value pairs, or "" for the libpq environment); identifies the
+  // tool through fallback_application_name and makes the server notice a dead client within a
+  // second. Throws core::Failure with a masked, clear message.
+  MigrationSession(const std::string& conninfo, const std::string& application_name, NoticeSink notices);
+  ~MigrationSession() override;
+  MigrationSession(const MigrationSession&) = delete;
+  MigrationSession& operator=(const MigrationSession&) = delete;
+
+  Rows query(const std::string& sql, const Params& params = {}) override;
+  std::string describe() const override;
+
+  // Sends every query in one pipeline with a single sync: one round trip however many queries.
+  // The server stops at the first error and skips the rest; that error is returned. Returns
+  // nothing when all succeeded. Throws ConnectionLost when the session breaks. watch, if given, is
+  // called while the server works. The session leaves pipeline mode on every path.
+  std::optional<PipelineFailure> pipeline(const std::vector<PipelineQuery>& queries, const WaitWatch* watch = nullptr);
+
+  // Runs one statement on its own with the simple query protocol (for work outside a transaction).
+  // Returns the server's error, or nothing on success; throws ConnectionLost when the session breaks.
+  std::optional<core::PgDiagnostics> run_single(std::string_view sql, const WaitWatch* watch = nullptr);
+
+  // True while a transaction is open (or failed and not yet rolled back).
+  bool in_transaction() const;
+  // Rolls back the open transaction, if any and if the session is usable.
+  void rollback_if_open();
+  // Asks the server to cancel the statement running now (PQcancel; safe from a signal handler).
+  // Returns false when the request could not be sent.
+  bool cancel_running() const;
+
+  // The server process serving this session (pg_stat_activity.pid).
+  int backend_pid() const;
+  // True while the session is usable.
+  bool alive() const;
+  // The server's version number, e.g. 150018.
+  int server_version() const;
+
+private:
+  pg_conn* m_conn = nullptr;
+  pg_cancel* m_cancel = nullptr;
+  NoticeSink m_notices;
+  static void on_notice(void* self, const char* message);
+};
+
+}  // namespace db

@@ -1,0 +1,122 @@
+// `up`, `down` and `redo`: what they apply or revert, on top of the shared preamble.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "runner/apply.hpp"
+#include "runner/commands.hpp"
+#include "runner/leftovers.hpp"
+#include "runner/preamble.hpp"
+#include "runner/write_helpers.hpp"
+
+namespace runner {
+
+Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSelection& sel, const WriteOptions& opt) {
+  // Every section is parsed before anything runs, before connecting even: a syntax error in the
+  // third file applies nothing and touches no database.
+  auto p = prepare_write(config, reporter, "up", {.parse = true, .ensure_ledger = true, .dry_run = opt.dry_run});
+  core::UpSelection selection = sel;
+  selection.allow_changed = opt.allow_changed;
+  selection.allow_out_of_order = opt.allow_out_of_order;
+  auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_up(p.plan, selection); });
+
+  Outcome out;
+  out.report.set("command", "up").set("dry_run", opt.dry_run).set("target", p.session->target().display);
+  core::Json list = core::Json::array();
+  if (opt.dry_run) {
+    for (const auto* e : chosen) {
+      const auto& m = *e->file;
+      const auto& statements = p.up_statements.at(m.version);
+      reporter.progress(fmt::format("would apply {}_{} ({} statements{})", m.version, m.name, statements.size(),
+                                    m.up.transaction ? "" : ", outside a transaction"));
+      list.push(applied_json({m.version, m.name, statements.size(), m.up.transaction, 0}));
+    }
+    out.report.set("migrations", list);
+    return out;
+  }
+  if (!chosen.empty())
+    confirm_production(config, reporter, opt, *p.session, fmt::format("apply {} migration(s)", chosen.size()));
+  for (const auto* e : chosen) {
+    const auto& m = *e->file;
+    reporter.progress(fmt::format("applying {}_{}", m.version, m.name));
+    auto applied = apply_up(*p.session, m, p.up_statements.at(m.version), timeouts_of(config));
+    reporter.progress(fmt::format("applied  {}_{} in {} ms", m.version, m.name, applied.duration_ms));
+    list.push(applied_json(applied));
+  }
+  out.report.set("migrations", list);
+  if (chosen.empty()) reporter.progress("nothing to apply: the database is up to date");
+  return out;
+}
+
+Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::DownSelection& sel,
+                 const WriteOptions& opt) {
+  auto p = prepare_write(config, reporter, "down", {.dry_run = opt.dry_run});
+  auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_down(p.plan, sel); });
+  auto downs = downs_of(*p.session, chosen);
+
+  Outcome out;
+  out.report.set("command", "down").set("dry_run", opt.dry_run).set("target", p.session->target().display);
+  core::Json list = core::Json::array();
+  if (!opt.dry_run && !chosen.empty())
+    confirm_production(config, reporter, opt, *p.session, fmt::format("revert {} migration(s)", chosen.size()));
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& [row, statements] = downs[i];
+    if (opt.dry_run) {
+      reporter.progress(fmt::format("would revert {}_{} ({} statements)", row.version, row.name, statements.size()));
+      list.push(applied_json({row.version, row.name, statements.size(), row.down_transaction, 0}));
+      continue;
+    }
+    reporter.progress(fmt::format("reverting {}_{}", row.version, row.name));
+    auto done = apply_down(*p.session, row, statements, recorded_file(*chosen[i]), timeouts_of(config));
+    reporter.progress(fmt::format("reverted {}_{} in {} ms", row.version, row.name, done.duration_ms));
+    list.push(applied_json(done));
+  }
+  out.report.set("migrations", list);
+  if (chosen.empty()) reporter.progress("nothing to revert");
+  return out;
+}
+
+namespace {
+
+// The newest applied entry, if redo may act on it; throws core::Failure saying why not otherwise.
+const core::PlanEntry& redo_target(Prepared& p, const WriteOptions& opt) {
+  auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_down(p.plan, core::DownSelection{}); });
+  if (chosen.empty()) throw core::Failure("nothing to redo: no migration is applied");
+  const core::PlanEntry& e = *chosen.front();
+  if (!e.file)
+    throw core::Failure(fmt::format("cannot redo {}_{}: its file is missing, so it could not be applied again",
+                                    e.version, e.name),
+                        "restore the file, or use `down` alone");
+  if (e.state == core::EntryState::changed && !opt.allow_changed)
+    throw core::Failure(fmt::format("{} changed since it was applied; redo would apply different SQL than what ran",
+                                    e.file->display_path()),
+                        "pass --allow-changed to revert the recorded version and apply the file as it is now");
+  return e;
+}
+
+}  // namespace
+
+Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOptions& opt) {
+  auto p = prepare_write(config, reporter, "redo", {.parse = true, .dry_run = opt.dry_run});
+  const core::PlanEntry& e = redo_target(p, opt);
+  auto [row, down_statements] = downs_of(*p.session, {&e}).front();
+  const auto& up_statements = p.up_statements.at(e.version);
+
+  Outcome out;
+  out.report.set("command", "redo").set("dry_run", opt.dry_run).set("target", p.session->target().display);
+  out.report.set("version", e.version);
+  if (opt.dry_run) {
+    reporter.progress(fmt::format("would revert and re-apply {}_{}", e.version, e.name));
+    return out;
+  }
+  confirm_production(config, reporter, opt, *p.session, fmt::format("redo {}_{}", e.version, e.name));
+  reporter.progress(fmt::format("reverting {}_{}", e.version, e.name));
+  auto reverted = apply_down(*p.session, row, down_statements, recorded_file(e), timeouts_of(config));
+  reporter.progress(fmt::format("applying {}_{}", e.version, e.name));
+  auto applied = apply_up(*p.session, *e.file, up_statements, timeouts_of(config));
+  reporter.progress(fmt::format("redone   {}_{} in {} ms", e.version, e.name, reverted.duration_ms + applied.duration_ms));
+  out.report.set("reverted", applied_json(reverted)).set("applied", applied_json(applied));
+  return out;
+}
+
+}  // namespace runner

@@ -1,0 +1,51 @@
+// Pieces the writing commands share: refusals that name what a failed migration left behind,
+// production confirmation, report rows, and the recorded down SQL of a selection.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/json.hpp"
+#include "core/plan.hpp"
+#include "core/sql_split.hpp"
+#include "runner/apply.hpp"
+#include "runner/commands.hpp"
+#include "runner/leftovers.hpp"
+#include "runner/session.hpp"
+
+namespace runner {
+
+// True when a migration of the plan failed part-way.
+bool has_failed(const std::vector<core::PlanEntry>& plan);
+
+// Runs a selection, adding what a failed migration left behind to the refusal it may throw.
+template <class Select>
+auto select_or_explain(WriteSession& s, const std::vector<core::PlanEntry>& plan, Select select) {
+  try {
+    return select();
+  } catch (const core::Failure& e) {
+    if (!has_failed(plan)) throw;
+    std::string advice = find_leftovers(s.db()).advice();
+    if (advice.empty()) throw;
+    throw core::Failure(std::string(e.what()) + "\n  left behind: " + advice, e.hint());
+  }
+}
+
+// In a production environment, asks on a terminal or requires --yes; throws UsageError otherwise.
+void confirm_production(const core::Config& config, Reporter& reporter, const WriteOptions& opt, WriteSession& s,
+                        const std::string& action);
+
+// A migration applied, reverted or planned, as a report row.
+core::Json applied_json(const Applied& a);
+
+// The file an entry came from, or what the ledger recorded of it when the file is gone.
+std::string recorded_file(const core::PlanEntry& e);
+
+// The down SQL recorded for each entry, split into statements: one query for all of them, not one
+// round trip per migration.
+std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs_of(
+    WriteSession& s, const std::vector<const core::PlanEntry*>& entries);
+
+}  // namespace runner
