@@ -106,6 +106,87 @@ std::string qualify(const std::string& name, const std::string& default_schema) 
   return name.find('.') == std::string::npos ? default_schema + "." + name : name;
 }
 
+DeclaredTrigger parse_trigger(const toml::table& tt, const std::string& display, const std::string& context) {
+  Reader tr(tt, display, context + "triggers.");
+  DeclaredTrigger trig;
+  trig.line = tr.line();
+  auto name = tr.string("name");
+  auto timing = tr.string("timing");
+  auto events = tr.strings("events");
+  auto function = tr.string("function");
+  if (!name || !timing || !events || !function)
+    throw UsageError(fmt::format("{}:{}: a trigger needs name, timing, events and function", display, trig.line));
+  trig.name = *name;
+  trig.timing = *timing;
+  check_member(trig.timing, {"before", "after", "instead of"}, tr.where_of("timing"), "timing");
+  if (auto level = tr.string("level")) {
+    trig.level = *level;
+    check_member(trig.level, {"row", "statement"}, tr.where_of("level"), "level");
+  }
+  for (const auto& e : *events) check_member(e, k_event_order, tr.where_of("events"), "event");
+  for (const auto& e : k_event_order)
+    if (std::find(events->begin(), events->end(), e) != events->end()) trig.events.push_back(e);
+  trig.function = qualify(*function, "public");
+  if (auto a = tr.strings("args")) trig.args = *a;
+  tr.reject_unknown();
+  return trig;
+}
+
+DeclaredIndex parse_index(const toml::table& it, const std::string& display, const std::string& context) {
+  Reader ir(it, display, context + "indexes.");
+  DeclaredIndex idx;
+  idx.line = ir.line();
+  auto name = ir.string("name");
+  auto columns = ir.strings("columns");
+  if (!name || !columns || columns->empty())
+    throw UsageError(fmt::format("{}:{}: an index needs name and columns", display, idx.line));
+  idx.name = *name;
+  idx.columns = *columns;
+  if (auto v = ir.string("method")) idx.method = *v;
+  check_member(idx.method, {"btree", "hash", "gin", "gist", "spgist", "brin", "ivfflat", "hnsw"}, ir.where_of("method"),
+               "method");
+  if (auto v = ir.boolean("unique")) idx.unique = *v;
+  if (auto v = ir.string("where")) idx.where = *v;
+  if (auto v = ir.string("opclass")) idx.opclass = *v;
+  if (auto v = ir.string("requires_extension")) idx.requires_extension = *v;
+  ir.reject_unknown();
+  return idx;
+}
+
+// One [tables.NAME] entry; seen_indexes catches an index name declared twice in a schema.
+DeclaredTable parse_table(const toml::key& key, const toml::node& node, const std::string& display,
+                          std::set<std::string>& seen_indexes) {
+  const toml::table* t = node.as_table();
+  if (!t) throw UsageError(fmt::format("{}:{}: tables.{} must be a table", display, key.source().begin.line, key.str()));
+  DeclaredTable table;
+  std::string qualified = qualify(std::string(key.str()), "public");
+  table.schema = qualified.substr(0, qualified.find('.'));
+  table.name = qualified.substr(qualified.find('.') + 1);
+  table.line = static_cast<int>(key.source().begin.line);
+  std::string context = fmt::format("tables.{}.", key.str());
+  Reader r(*t, display, context);
+  if (auto v = r.boolean("rls")) table.rls = *v;
+  if (auto v = r.boolean("force_rls")) table.force_rls = *v;
+  if (auto v = r.boolean("audited")) table.audited = *v;
+  if (auto v = r.strings("policies")) {
+    for (const auto& c : *v)
+      check_member(c, {"select", "insert", "update", "delete"}, r.where_of("policies"), "policy command");
+    table.policies = *v;
+  }
+  if (const toml::array* triggers = r.array_of_tables("triggers"))
+    for (const auto& tn : *triggers) table.triggers.push_back(parse_trigger(*tn.as_table(), display, context));
+  if (const toml::array* indexes = r.array_of_tables("indexes")) {
+    for (const auto& in : *indexes) {
+      DeclaredIndex idx = parse_index(*in.as_table(), display, context);
+      if (!seen_indexes.insert(table.schema + "." + idx.name).second)
+        throw UsageError(fmt::format("{}:{}: index {} is declared twice", display, idx.line, idx.name));
+      table.indexes.push_back(std::move(idx));
+    }
+  }
+  r.reject_unknown();
+  return table;
+}
+
 }  // namespace
 
 Declaration parse_declaration(const std::string& text, const std::string& display) {
@@ -127,85 +208,8 @@ Declaration parse_declaration(const std::string& text, const std::string& displa
   const toml::table* tables = top.table("tables");
   top.reject_unknown();
   if (!tables) return d;
-
   std::set<std::string> seen_indexes;
-  for (const auto& [key, node] : *tables) {
-    std::string where = fmt::format("{}:{}", display, key.source().begin.line);
-    const toml::table* t = node.as_table();
-    if (!t) throw UsageError(fmt::format("{}: tables.{} must be a table", where, key.str()));
-    DeclaredTable table;
-    std::string qualified = qualify(std::string(key.str()), "public");
-    table.schema = qualified.substr(0, qualified.find('.'));
-    table.name = qualified.substr(qualified.find('.') + 1);
-    table.line = static_cast<int>(key.source().begin.line);
-    std::string context = fmt::format("tables.{}.", key.str());
-    Reader r(*t, display, context);
-    if (auto v = r.boolean("rls")) table.rls = *v;
-    if (auto v = r.boolean("force_rls")) table.force_rls = *v;
-    if (auto v = r.boolean("audited")) table.audited = *v;
-    if (auto v = r.strings("policies")) {
-      for (const auto& c : *v)
-        check_member(c, {"select", "insert", "update", "delete"}, r.where_of("policies"), "policy command");
-      table.policies = *v;
-    }
-    if (const toml::array* triggers = r.array_of_tables("triggers")) {
-      for (const auto& tn : *triggers) {
-        const toml::table& tt = *tn.as_table();
-        Reader tr(tt, display, context + "triggers.");
-        DeclaredTrigger trig;
-        trig.line = tr.line();
-        std::string twhere = fmt::format("{}:{}", display, trig.line);
-        auto name = tr.string("name");
-        auto timing = tr.string("timing");
-        auto events = tr.strings("events");
-        auto function = tr.string("function");
-        if (!name || !timing || !events || !function)
-          throw UsageError(fmt::format("{}: a trigger needs name, timing, events and function", twhere));
-        trig.name = *name;
-        trig.timing = *timing;
-        check_member(trig.timing, {"before", "after", "instead of"}, tr.where_of("timing"), "timing");
-        if (auto level = tr.string("level")) {
-          trig.level = *level;
-          check_member(trig.level, {"row", "statement"}, tr.where_of("level"), "level");
-        }
-        for (const auto& e : *events) check_member(e, k_event_order, tr.where_of("events"), "event");
-        for (const auto& e : k_event_order)
-          if (std::find(events->begin(), events->end(), e) != events->end()) trig.events.push_back(e);
-        trig.function = qualify(*function, "public");
-        if (auto a = tr.strings("args")) trig.args = *a;
-        tr.reject_unknown();
-        table.triggers.push_back(std::move(trig));
-      }
-    }
-    if (const toml::array* indexes = r.array_of_tables("indexes")) {
-      for (const auto& in : *indexes) {
-        const toml::table& it = *in.as_table();
-        Reader ir(it, display, context + "indexes.");
-        DeclaredIndex idx;
-        idx.line = ir.line();
-        std::string iwhere = fmt::format("{}:{}", display, idx.line);
-        auto name = ir.string("name");
-        auto columns = ir.strings("columns");
-        if (!name || !columns || columns->empty())
-          throw UsageError(fmt::format("{}: an index needs name and columns", iwhere));
-        idx.name = *name;
-        idx.columns = *columns;
-        if (auto v = ir.string("method")) idx.method = *v;
-        check_member(idx.method, {"btree", "hash", "gin", "gist", "spgist", "brin", "ivfflat", "hnsw"},
-                     ir.where_of("method"), "method");
-        if (auto v = ir.boolean("unique")) idx.unique = *v;
-        if (auto v = ir.string("where")) idx.where = *v;
-        if (auto v = ir.string("opclass")) idx.opclass = *v;
-        if (auto v = ir.string("requires_extension")) idx.requires_extension = *v;
-        ir.reject_unknown();
-        if (!seen_indexes.insert(table.schema + "." + idx.name).second)
-          throw UsageError(fmt::format("{}: index {} is declared twice", iwhere, idx.name));
-        table.indexes.push_back(std::move(idx));
-      }
-    }
-    r.reject_unknown();
-    d.tables.push_back(std::move(table));
-  }
+  for (const auto& [key, node] : *tables) d.tables.push_back(parse_table(key, node, display, seen_indexes));
   return d;
 }
 

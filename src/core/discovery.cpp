@@ -34,7 +34,11 @@ std::string read_file(const fs::path& path) {
   return data;
 }
 
-std::vector<Migration> discover_migrations(const fs::path& dir) {
+namespace {
+
+// The *.sql files directly in dir (any case of the extension), sorted, named relative to the
+// current folder when inside it, as the user would type them.
+std::vector<fs::path> list_sql_files(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     // A symlink loop or a folder that cannot be entered is not "not found": say what it is.
@@ -55,13 +59,18 @@ std::vector<Migration> discover_migrations(const fs::path& dir) {
   }
   if (ec) throw UsageError(fmt::format("{}: cannot list: {}", dir.generic_string(), ec.message()));
   std::sort(files.begin(), files.end());
-  // Messages name files as the user would type them: relative to the current folder when inside it.
   fs::path cwd = fs::current_path(ec);
   for (auto& f : files) {
     auto rel = f.lexically_relative(cwd);
     if (!rel.empty() && *rel.begin() != "..") f = rel;
   }
+  return files;
+}
 
+}  // namespace
+
+std::vector<Migration> discover_migrations(const fs::path& dir) {
+  std::vector<fs::path> files = list_sql_files(dir);
   std::vector<Migration> out;
   std::vector<UsageError> problems;
   std::map<std::string, std::string> seen;  // version -> file

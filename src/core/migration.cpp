@@ -74,9 +74,10 @@ MigrationName parse_migration_name(const std::string& file_name, const std::stri
   return {stem.substr(0, 14), name};
 }
 
-Migration parse_migration(std::string_view raw_content, const std::string& file_name, const std::filesystem::path& path) {
-  const std::string display = path.generic_string();
-  auto parsed_name = parse_migration_name(file_name, display);
+namespace {
+
+// Rejects what no migration may be, before anything else looks at the text: invalid UTF-8 and NUL bytes.
+void check_text(std::string_view raw_content, const std::string& display) {
   if (auto bad = find_invalid_utf8(raw_content.starts_with("\xEF\xBB\xBF") ? raw_content.substr(3) : raw_content))
     throw UsageError(fmt::format("{}:{}: invalid UTF-8 (byte 0x{:02x} at column {})", display, bad->line,
                                  bad->byte, bad->column),
@@ -91,6 +92,63 @@ Migration parse_migration(std::string_view raw_content, const std::string& file_
                                  line_of_offset(raw_content, nul), column),
                      "remove the byte, or save the file as UTF-8 text");
   }
+}
+
+// The section a marker opens, after checking its kind, order and options.
+Section& open_section(Migration& m, const Marker& marker, int line_no, const std::string& display) {
+  Section* target = nullptr;
+  if (marker.kind == "up") target = &m.up;
+  else if (marker.kind == "down") target = &m.down;
+  else
+    throw UsageError(fmt::format("{}:{}: unknown marker '-- migrate:{}'", display, line_no, marker.kind),
+                     "the markers are '-- migrate:up' and '-- migrate:down'");
+  if (target->present)
+    throw UsageError(fmt::format("{}:{}: repeated '-- migrate:{}' (first at line {})", display, line_no, marker.kind,
+                                 target->marker_line),
+                     "a file holds one up and one down section");
+  if (target == &m.down && !m.up.present)
+    throw UsageError(fmt::format("{}:{}: '-- migrate:down' before '-- migrate:up'", display, line_no),
+                     "put the up section first");
+  for (const auto& opt : marker.options) {
+    if (opt == "transaction:false") target->transaction = false;
+    else if (opt == "transaction:true") target->transaction = true;
+    else if (opt == "irreversible" && target == &m.down) target->irreversible = true;
+    else
+      throw UsageError(fmt::format("{}:{}: unknown option '{}' on '-- migrate:{}'", display, line_no, opt, marker.kind),
+                       target == &m.down ? "options: transaction:false, irreversible" : "options: transaction:false");
+  }
+  target->present = true;
+  target->marker_line = line_no;
+  target->body_line = line_no + 1;
+  return *target;
+}
+
+// Rejects missing, empty and contradictory sections; last_line is the file's last line.
+void check_sections(const Migration& m, int last_line, const std::string& display) {
+  if (!m.up.present)
+    throw UsageError(fmt::format("{}:1: no '-- migrate:up' section", display),
+                     "a migration file starts with '-- migrate:up', then its SQL");
+  if (is_blank_sql(m.up.body))
+    throw UsageError(fmt::format("{}:{}: empty up section", display, m.up.marker_line),
+                     "write the SQL to apply after '-- migrate:up'");
+  if (!m.down.present)
+    throw UsageError(fmt::format("{}:{}: no '-- migrate:down' section", display, last_line == 0 ? 1 : last_line),
+                     "add '-- migrate:down' with the SQL that reverts the up section, or "
+                     "'-- migrate:down irreversible' if it cannot be reverted");
+  if (m.down.irreversible && !is_blank_sql(m.down.body))
+    throw UsageError(fmt::format("{}:{}: an irreversible down section must be empty", display, m.down.marker_line),
+                     "remove the SQL or the 'irreversible' option");
+  if (!m.down.irreversible && is_blank_sql(m.down.body))
+    throw UsageError(fmt::format("{}:{}: empty down section", display, m.down.marker_line),
+                     "write the SQL that reverts the up section, or mark it '-- migrate:down irreversible'");
+}
+
+}  // namespace
+
+Migration parse_migration(std::string_view raw_content, const std::string& file_name, const std::filesystem::path& path) {
+  const std::string display = path.generic_string();
+  auto parsed_name = parse_migration_name(file_name, display);
+  check_text(raw_content, display);
   const std::string content = normalize_text(raw_content);
 
   Migration m;
@@ -113,34 +171,9 @@ Migration parse_migration(std::string_view raw_content, const std::string& file_
     std::string_view line(content.data() + pos, line_end - pos);
     std::size_t next = nl == std::string::npos ? content.size() : nl + 1;
     if (auto marker = parse_marker(line)) {
-      Section* target = nullptr;
-      if (marker->kind == "up") target = &m.up;
-      else if (marker->kind == "down") target = &m.down;
-      else
-        throw UsageError(fmt::format("{}:{}: unknown marker '-- migrate:{}'", display, line_no, marker->kind),
-                         "the markers are '-- migrate:up' and '-- migrate:down'");
-      if (target->present)
-        throw UsageError(fmt::format("{}:{}: repeated '-- migrate:{}' (first at line {})", display, line_no,
-                                     marker->kind, target->marker_line),
-                         "a file holds one up and one down section");
-      if (target == &m.down && !m.up.present)
-        throw UsageError(fmt::format("{}:{}: '-- migrate:down' before '-- migrate:up'", display, line_no),
-                         "put the up section first");
-      for (const auto& opt : marker->options) {
-        if (opt == "transaction:false") target->transaction = false;
-        else if (opt == "transaction:true") target->transaction = true;
-        else if (opt == "irreversible" && target == &m.down) target->irreversible = true;
-        else
-          throw UsageError(fmt::format("{}:{}: unknown option '{}' on '-- migrate:{}'", display, line_no, opt,
-                                       marker->kind),
-                           target == &m.down ? "options: transaction:false, irreversible"
-                                             : "options: transaction:false");
-      }
+      Section& target = open_section(m, *marker, line_no, display);
       close_section(pos);
-      target->present = true;
-      target->marker_line = line_no;
-      target->body_line = line_no + 1;
-      current = target;
+      current = &target;
       body_start = next;
     } else if (!current && !trim(line).empty() && !trim(line).starts_with("--")) {
       throw UsageError(fmt::format("{}:{}: SQL before '-- migrate:up'", display, line_no),
@@ -149,23 +182,7 @@ Migration parse_migration(std::string_view raw_content, const std::string& file_
     pos = next;
   }
   close_section(content.size());
-
-  if (!m.up.present)
-    throw UsageError(fmt::format("{}:1: no '-- migrate:up' section", display),
-                     "a migration file starts with '-- migrate:up', then its SQL");
-  if (is_blank_sql(m.up.body))
-    throw UsageError(fmt::format("{}:{}: empty up section", display, m.up.marker_line),
-                     "write the SQL to apply after '-- migrate:up'");
-  if (!m.down.present)
-    throw UsageError(fmt::format("{}:{}: no '-- migrate:down' section", display, line_no == 0 ? 1 : line_no),
-                     "add '-- migrate:down' with the SQL that reverts the up section, or "
-                     "'-- migrate:down irreversible' if it cannot be reverted");
-  if (m.down.irreversible && !is_blank_sql(m.down.body))
-    throw UsageError(fmt::format("{}:{}: an irreversible down section must be empty", display, m.down.marker_line),
-                     "remove the SQL or the 'irreversible' option");
-  if (!m.down.irreversible && is_blank_sql(m.down.body))
-    throw UsageError(fmt::format("{}:{}: empty down section", display, m.down.marker_line),
-                     "write the SQL that reverts the up section, or mark it '-- migrate:down irreversible'");
+  check_sections(m, line_no, display);
   return m;
 }
 
