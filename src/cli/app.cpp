@@ -9,7 +9,6 @@
 #include "cli/output.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
-#include "core/sql_error.hpp"
 
 #ifndef AUTOCRM_VERSION
 #define AUTOCRM_VERSION "0.0.0"
@@ -63,11 +62,8 @@ int run_command(const Command& command, const Handler& handler, const GlobalOpti
     core::Config config = load_config(g);
     RunContext ctx{config, reporter, g, format};
     return handler(ctx);
-  } catch (const core::SqlFailure& e) {
-    print_error(e, format, e.to_json());
-    return static_cast<int>(e.code());
   } catch (const core::Error& e) {
-    print_error(e, format, {});
+    print_error(e, format, e.details());
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     print_error(core::Failure(fmt::format("internal error in `{}`: {}", command.name, e.what()),

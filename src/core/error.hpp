@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/json.hpp"
+
 namespace core {
 
 // Exit codes are part of the public interface: documented in README.md and stable.
@@ -24,6 +26,9 @@ public:
   ExitCode code() const { return m_code; }
   // What the user can do next; may be empty.
   const std::string& hint() const { return m_hint; }
+  // What --format json shows under "sql" for a failure the server reported (sqlstate, message,
+  // file, line...); null for errors of the tool's own.
+  virtual Json details() const { return {}; }
 
 private:
   ExitCode m_code;

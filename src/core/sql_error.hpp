@@ -41,6 +41,7 @@ public:
   int error_line() const;
   // Everything as JSON: sqlstate, message, detail, hint, context, file, line.
   Json to_json() const;
+  Json details() const override { return to_json(); }
 
 private:
   PgDiagnostics m_diag;

@@ -46,6 +46,9 @@ void throw_translated(const pqxx::sql_error& e) {
   core::PgDiagnostics d;
   d.severity = "ERROR";
   d.sqlstate = e.sqlstate();
+  // libpqxx 6.4 throws insufficient_privilege without the SQLSTATE it was raised for (every other
+  // class keeps it); its type says which one it was.
+  if (d.sqlstate.empty() && dynamic_cast<const pqxx::insufficient_privilege*>(&e)) d.sqlstate = "42501";
   d.message = primary_message(e.what());
   throw DatabaseError(d);
 }

@@ -23,6 +23,14 @@ std::string message_of(const core::PgDiagnostics& d, const std::string& doing) {
 DatabaseError::DatabaseError(core::PgDiagnostics diag, const std::string& doing)
     : core::Failure(message_of(diag, doing), diag.hint), m_diag(std::move(diag)) {}
 
+core::Json DatabaseError::details() const {
+  core::Json j = core::Json::object();
+  j.set("sqlstate", m_diag.sqlstate).set("message", core::redact(m_diag.message));
+  j.set("detail", m_diag.detail.empty() ? core::Json() : core::Json(core::redact(m_diag.detail)));
+  j.set("hint", m_diag.hint.empty() ? core::Json() : core::Json(m_diag.hint));
+  return j;
+}
+
 ConnectionLost::ConnectionLost(const std::string& detail)
     : core::Failure(fmt::format("lost the connection to the server: {}", core::trim(detail)),
                     "the server stopped or the network failed; run `autocrm-migrate status` once it is back: a "

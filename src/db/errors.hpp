@@ -16,6 +16,8 @@ public:
   // doing: what the tool was doing ("" when the caller adds it later with with_context).
   DatabaseError(core::PgDiagnostics diag, const std::string& doing = {});
   const core::PgDiagnostics& diagnostics() const { return m_diag; }
+  // sqlstate, message, detail and hint, for --format json.
+  core::Json details() const override;
 
 private:
   core::PgDiagnostics m_diag;

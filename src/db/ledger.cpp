@@ -200,15 +200,47 @@ void Ledger::remove(const std::string& version) {
   write("delete from " + m_qualified + " where version = $1", {version});
 }
 
-void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from) {
-  with_context("writing the ledger " + display_name(), [&] {
-    Transaction tx(m_q);
-    for (const auto* m : migrations) {
-      auto insert = insert_row(*m, applied_from, "applied", "baseline", "true");
-      m_q.query(insert.sql, insert.params);
+namespace {
+
+// A PostgreSQL array literal of texts: {"a","b\"c",NULL}; every element quoted, so any text is safe.
+std::string array_literal(const std::vector<std::optional<std::string>>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    if (!items[i]) {
+      out += "NULL";
+      continue;
     }
-    tx.commit();
-  });
+    out += '"';
+    for (char c : *items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from) {
+  // One statement for every row (all or none), its columns as arrays: the same values insert_row
+  // writes for one migration, in the same order.
+  std::vector<std::vector<std::optional<std::string>>> columns(8);
+  for (const auto* m : migrations) {
+    LedgerWrite row = insert_row(*m, applied_from, "applied", "baseline", "true");
+    for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(row.params[c]);
+  }
+  Params arrays;
+  for (const auto& c : columns) arrays.push_back(array_literal(c));
+  arrays.push_back(applied_from);
+  write(fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
+                    "down_line, irreversible, applied_by, baseline) "
+                    "select v, n, c, 'applied', u, d, dt, dl, i, current_user || ' (' || $9 || ')', true "
+                    "from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], "
+                    "$7::integer[], $8::boolean[]) as r(v, n, c, u, d, dt, dl, i)",
+                    m_qualified),
+        arrays);
 }
 
 }  // namespace db

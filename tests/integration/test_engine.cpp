@@ -302,6 +302,22 @@ TEST_CASE("baseline adopts an existing database without running anything") {
   CHECK(db.scalar("select count(*) from autocrm_migrate.schema_migrations where baseline") == "2");
 }
 
+TEST_CASE("baseline records each file's down SQL exactly - quotes, backslashes, braces and NULL for irreversible") {
+  // Regression: baseline writes all rows in one statement from arrays; their elements must keep
+  // any text as it is.
+  it::Workspace ws;
+  const std::string down = "select E'a\\\\b\"{c}', 'it''s', '{\"x\",NULL}';\ndrop table w;\n";
+  ws.write_migration("20260101000000_w.sql", "-- migrate:up\ncreate table w (id int);\n-- migrate:down\n" + down);
+  ws.write_migration("20260101000001_x.sql", "-- migrate:up\nselect 1;\n-- migrate:down irreversible\n");
+  it::TestDatabase db;
+  CHECK_EXIT(run_tool(with_url(db, {"baseline", "20260101000001"}), ws.path()), 0);
+  CHECK(db.scalar("select down_sql from autocrm_migrate.schema_migrations where version = '20260101000000'") == down);
+  CHECK(db.scalar("select down_sql is null and irreversible from autocrm_migrate.schema_migrations where version = "
+                  "'20260101000001'") == "t");
+  CHECK(db.scalar("select string_agg(down_line::text, ',' order by version) from autocrm_migrate.schema_migrations") ==
+        "4,4");
+}
+
 TEST_CASE("DATABASE_URL and the libpq environment are honoured - passwords never printed") {
   it::Workspace ws;
   ws.add_fixture("basic");

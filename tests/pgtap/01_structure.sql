@@ -1,5 +1,5 @@
 -- Structure of the AutoCRM schema: objects of the plan, and the classes of mistake listed in
--- docs/seed-defects.md (numbers in the descriptions).
+-- docs/schema.md, "Defects fixed" (numbers in the descriptions).
 begin;
 set search_path = public, tap, extensions;
 select plan(67);
