@@ -26,12 +26,7 @@ struct Scenario {
 const char* k_skipped = "index-skipped public.idx_notes_embedding";
 
 catalog::Relation table(const std::string& schema, const std::string& name, bool rls = true) {
-  catalog::Relation r;
-  r.schema = schema;
-  r.name = name;
-  r.rls = rls;
-  r.has_primary_key = true;
-  return r;
+  return {.schema = schema, .name = name, .rls = rls, .has_primary_key = true};
 }
 
 catalog::Index& owner_index(catalog::Snapshot& c) { return c.indexes[1]; }
