@@ -35,7 +35,7 @@ trap 'exit 130' INT TERM
 
 echo "# installing the locked PGlite packages (tests/vector/package-lock.json) into $work"
 cp "$here/package.json" "$here/package-lock.json" "$work/"
-if ! (cd "$work" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1); then
+if ! (cd "$work" && npm ci --no-audit --no-fund --loglevel=error --fetch-retries=2 --fetch-retry-mintimeout=1000 --fetch-retry-maxtimeout=5000 >"$work/npm.log" 2>&1); then
   if grep -Eq 'ENOTFOUND|ECONNREFUSED|EAI_AGAIN|ETIMEDOUT|ECONNRESET|network|fetch failed' "$work/npm.log"; then
     sed 's/^/# /' "$work/npm.log"
     echo "# SKIP: the npm registry cannot be reached, so PGlite cannot be installed"
