@@ -146,23 +146,30 @@ void check_sections(const Migration& m, int last_line, const std::string& displa
 }  // namespace
 
 Migration parse_migration(std::string_view raw_content, const std::string& file_name, const std::filesystem::path& path) {
+  return parse_migration(std::string(raw_content), file_name, path);
+}
+
+Migration parse_migration(std::string&& raw_content, const std::string& file_name, const std::filesystem::path& path) {
   const std::string display = path.generic_string();
   auto parsed_name = parse_migration_name(file_name, display);
   check_text(raw_content, display);
-  const std::string content = normalize_text(raw_content);
+  normalize_text_in_place(raw_content);
+  auto shared = std::make_shared<const std::string>(std::move(raw_content));
+  const std::string& content = *shared;
 
   Migration m;
   m.version = parsed_name.version;
   m.name = parsed_name.name;
   m.path = path;
   m.checksum = sha256_hex(content);
+  m.content = shared;
 
   Section* current = nullptr;
   int line_no = 0;
   std::size_t pos = 0;
   std::size_t body_start = 0;
   auto close_section = [&](std::size_t end) {
-    if (current) current->body = content.substr(body_start, end - body_start);
+    if (current) current->body = std::string_view(content).substr(body_start, end - body_start);
   };
   while (pos < content.size()) {
     ++line_no;
@@ -186,8 +193,8 @@ Migration parse_migration(std::string_view raw_content, const std::string& file_
   return m;
 }
 
-std::vector<Statement> section_statements(const Migration& m, const Section& s) {
-  auto statements = split_statements(s.body, m.display_path(), s.body_line);
+StatementList section_statements(const Migration& m, const Section& s) {
+  auto statements = split_statements(m.content, s.body, m.display_path(), s.body_line);
   if (statements.empty() && !s.irreversible)
     throw UsageError(fmt::format("{}:{}: the section has no SQL statement", m.display_path(), s.marker_line));
   return statements;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,7 @@ struct Section {
   bool irreversible = false;  // down only: the file declares that it cannot be reverted
   int marker_line = 0;        // 1-based line of the marker
   int body_line = 0;          // 1-based line where the body starts
-  std::string body;           // the SQL text after the marker, up to the next marker
+  std::string_view body;      // the SQL text after the marker, up to the next marker (in Migration::content)
 };
 
 // A migration file, parsed.
@@ -26,6 +27,7 @@ struct Migration {
   std::string name;            // the descriptive part of the file name
   std::filesystem::path path;  // where the file is
   std::string checksum;        // SHA-256 of the normalized content
+  std::shared_ptr<const std::string> content;  // the normalized text, which the sections view
   Section up;
   Section down;
 
@@ -41,11 +43,14 @@ struct MigrationName {
 // Parses a migration file name; throws UsageError saying what a valid name looks like.
 MigrationName parse_migration_name(const std::string& file_name, const std::string& display);
 
-// Parses the content of a migration file (any line endings, optional BOM).
-// Throws UsageError naming display_path and the line for every rejected layout.
+// Parses the content of a migration file (any line endings, optional BOM), taking the text over
+// (normalized in place: one copy of a big file, not two). Throws UsageError naming display_path and
+// the line for every rejected layout.
+Migration parse_migration(std::string&& raw_content, const std::string& file_name, const std::filesystem::path& path);
+// The same for text that stays the caller's.
 Migration parse_migration(std::string_view raw_content, const std::string& file_name, const std::filesystem::path& path);
 
 // Splits a section of m into statements (libpg_query); throws UsageError with file and line.
-std::vector<Statement> section_statements(const Migration& m, const Section& s);
+StatementList section_statements(const Migration& m, const Section& s);
 
 }  // namespace core

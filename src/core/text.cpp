@@ -23,6 +23,20 @@ std::string normalize_text(std::string_view raw) {
   return out;
 }
 
+void normalize_text_in_place(std::string& text) {
+  std::size_t from = text.starts_with("\xEF\xBB\xBF") ? 3 : 0, to = 0;
+  for (; from < text.size(); ++from) {
+    char c = text[from];
+    if (c == '\r') {
+      text[to++] = '\n';
+      if (from + 1 < text.size() && text[from + 1] == '\n') ++from;
+    } else {
+      text[to++] = c;
+    }
+  }
+  text.resize(to);
+}
+
 std::optional<Utf8Problem> find_invalid_utf8(std::string_view text) {
   int line = 1;
   std::size_t line_start = 0;

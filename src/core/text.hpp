@@ -10,6 +10,8 @@ namespace core {
 
 // Removes a leading UTF-8 BOM and turns CRLF and lone CR line endings into LF.
 std::string normalize_text(std::string_view raw);
+// The same, in place (the text only shrinks).
+void normalize_text_in_place(std::string& text);
 
 // Where the first invalid UTF-8 sequence starts, if any.
 struct Utf8Problem {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/sql_error.hpp"
+#include "core/sql_split.hpp"
 #include "db/queryable.hpp"
 
 struct pg_conn;
@@ -40,6 +41,14 @@ struct PipelineQuery {
   std::size_t statement = 0;  // for QueryRole::statement: the index of the migration's statement
 };
 
+// The queries of one pipeline: fixed ones before and after a run of a section's statements, which
+// are sent from where they are (a big section is never copied into a list of queries).
+struct PipelineBatch {
+  std::vector<PipelineQuery> before;
+  const std::vector<core::Statement>* statements = nullptr;  // sent with QueryRole::statement and their index
+  std::vector<PipelineQuery> after;
+};
+
 // The first query of a pipeline that failed: its role and statement index, and what the server said.
 struct PipelineFailure {
   QueryRole role;
@@ -65,7 +74,9 @@ public:
   // The server stops at the first error and skips the rest; that error is returned. Returns
   // nothing when all succeeded. Throws ConnectionLost when the session breaks. watch, if given, is
   // called while the server works. The session leaves pipeline mode on every path.
-  std::optional<PipelineFailure> pipeline(const std::vector<PipelineQuery>& queries, const WaitWatch* watch = nullptr);
+  std::optional<PipelineFailure> pipeline(const PipelineBatch& batch, const WaitWatch* watch = nullptr);
+  // The same for a few queries of the tool's own.
+  std::optional<PipelineFailure> pipeline(std::vector<PipelineQuery> queries, const WaitWatch* watch = nullptr);
 
   // Runs one statement on its own with the simple query protocol (for work outside a transaction).
   // Returns the server's error, or nothing on success; throws ConnectionLost when the session breaks.

@@ -74,60 +74,103 @@ private:
   PGconn* m_conn;
 };
 
-void send_all(PGconn* conn, const std::vector<PipelineQuery>& queries) {
-  std::string text;  // libpq wants NUL-terminated text; one buffer reused for every query
-  std::vector<const char*> values;
-  for (const auto& q : queries) {
-    text.assign(q.sql);
-    values.clear();
-    for (const auto& p : q.params) values.push_back(p ? p->c_str() : nullptr);
-    if (!PQsendQueryParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                           nullptr, 0))
-      throw ConnectionLost(PQerrorMessage(conn));
-    flush_all(conn);
+// One pipeline on the wire: sends every query of the batch and reads their results, reading what
+// has arrived while it still sends (so the results of a big section never pile up in memory).
+class PipelineRun {
+public:
+  PipelineRun(PGconn* conn, const PipelineBatch& batch) : m_conn(conn), m_batch(batch) {
+    std::size_t statements = batch.statements ? batch.statements->size() : 0;
+    m_total = batch.before.size() + statements + batch.after.size();
   }
-  if (!PQpipelineSync(conn)) throw ConnectionLost(PQerrorMessage(conn));
-  flush_all(conn);
-  PQsetnonblocking(conn, 0);
-}
 
-// Reads the results of every query, then the sync's; returns the first failure.
-std::optional<PipelineFailure> read_all(PGconn* conn, const std::vector<PipelineQuery>& queries,
-                                        const WaitWatch* watch) {
-  std::optional<PipelineFailure> failure;
-  for (const auto& q : queries) {
-    bool any = false;
-    while (PGresult* raw = next_result(conn, watch)) {
-      PqResult result(raw);
-      ExecStatusType status = result.status();
-      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) end_copy(conn, status);
-      if (status == PGRES_FATAL_ERROR && !failure) failure = PipelineFailure{q.role, q.statement, diagnostics_of(raw)};
-      if (PQstatus(conn) == CONNECTION_BAD)
-        throw ConnectionLost(failure ? failure->diag.message : std::string(PQerrorMessage(conn)));
-      any = true;
+  std::optional<PipelineFailure> run(const WaitWatch* watch) {
+    std::string text;  // libpq wants NUL-terminated text; one buffer reused for every query
+    std::vector<const char*> values;
+    for (std::size_t i = 0; i < m_total; ++i) {
+      PipelineQuery q = query_at(i);
+      text.assign(q.sql);
+      values.clear();
+      for (const auto& p : q.params) values.push_back(p ? p->c_str() : nullptr);
+      if (!PQsendQueryParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0))
+        throw ConnectionLost(PQerrorMessage(m_conn));
+      m_sent = i + 1;
+      flush_all(m_conn);
+      if (m_sent % 256 == 0) read_arrived();
     }
-    if (!any && PQstatus(conn) == CONNECTION_BAD) throw ConnectionLost(PQerrorMessage(conn));
+    if (!PQpipelineSync(m_conn)) throw ConnectionLost(PQerrorMessage(m_conn));
+    flush_all(m_conn);
+    PQsetnonblocking(m_conn, 0);
+    while (m_read < m_total) read_one(next_result(m_conn, watch));
+    read_sync();
+    return m_failure;
   }
-  for (;;) {
-    PGresult* raw = PQgetResult(conn);
+
+private:
+  PGconn* m_conn;
+  const PipelineBatch& m_batch;
+  std::size_t m_total = 0, m_sent = 0, m_read = 0;  // m_read: queries whose results are all read
+  std::optional<PipelineFailure> m_failure;
+
+  // The i-th query of the batch (its text is not copied).
+  PipelineQuery query_at(std::size_t i) const {
+    if (i < m_batch.before.size()) return m_batch.before[i];
+    i -= m_batch.before.size();
+    std::size_t statements = m_batch.statements ? m_batch.statements->size() : 0;
+    if (i < statements) return PipelineQuery{(*m_batch.statements)[i].sql, {}, QueryRole::statement, i};
+    return m_batch.after[i - statements];
+  }
+
+  // Takes one result of the query being read; nullptr ends that query's results.
+  void read_one(PGresult* raw) {
     if (!raw) {
-      if (PQstatus(conn) == CONNECTION_BAD) throw ConnectionLost(PQerrorMessage(conn));
-      continue;
+      if (PQstatus(m_conn) == CONNECTION_BAD) throw ConnectionLost(PQerrorMessage(m_conn));
+      ++m_read;
+      return;
     }
     PqResult result(raw);
-    if (result.status() == PGRES_PIPELINE_SYNC) break;
+    ExecStatusType status = result.status();
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) end_copy(m_conn, status);
+    if (status == PGRES_FATAL_ERROR && !m_failure) {
+      PipelineQuery q = query_at(m_read);
+      m_failure = PipelineFailure{q.role, q.statement, diagnostics_of(raw)};
+    }
+    if (PQstatus(m_conn) == CONNECTION_BAD)
+      throw ConnectionLost(m_failure ? m_failure->diag.message : std::string(PQerrorMessage(m_conn)));
   }
-  return failure;
-}
+
+  // Reads, without waiting, the results that have arrived for the queries sent so far.
+  void read_arrived() {
+    if (!PQconsumeInput(m_conn)) throw ConnectionLost(PQerrorMessage(m_conn));
+    while (m_read < m_sent && !PQisBusy(m_conn)) read_one(PQgetResult(m_conn));
+  }
+
+  // The sync's own result, which ends the pipeline.
+  void read_sync() {
+    for (;;) {
+      PGresult* raw = PQgetResult(m_conn);
+      if (!raw) {
+        if (PQstatus(m_conn) == CONNECTION_BAD) throw ConnectionLost(PQerrorMessage(m_conn));
+        continue;
+      }
+      PqResult result(raw);
+      if (result.status() == PGRES_PIPELINE_SYNC) return;
+    }
+  }
+};
 
 }  // namespace
 
-std::optional<PipelineFailure> MigrationSession::pipeline(const std::vector<PipelineQuery>& queries,
-                                                          const WaitWatch* watch) {
+std::optional<PipelineFailure> MigrationSession::pipeline(const PipelineBatch& batch, const WaitWatch* watch) {
   if (PQstatus(m_conn) != CONNECTION_OK) throw ConnectionLost(PQerrorMessage(m_conn));
   PipelineMode mode(m_conn);
-  send_all(m_conn, queries);
-  return read_all(m_conn, queries, watch);
+  return PipelineRun(m_conn, batch).run(watch);
+}
+
+std::optional<PipelineFailure> MigrationSession::pipeline(std::vector<PipelineQuery> queries, const WaitWatch* watch) {
+  PipelineBatch batch;
+  batch.before = std::move(queries);
+  return pipeline(batch, watch);
 }
 
 std::optional<core::PgDiagnostics> MigrationSession::run_single(std::string_view sql, const WaitWatch* watch) {

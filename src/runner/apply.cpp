@@ -61,11 +61,11 @@ private:
   }
 };
 
-core::StatementOrigin origin_of(const std::string& file, int line, const std::string& sql, const std::string& what) {
+core::StatementOrigin origin_of(const std::string& file, int line, std::string_view sql, const std::string& what) {
   core::StatementOrigin o;
   o.file = file;
   o.line = line;
-  o.sql = sql;
+  o.sql = std::string(sql);
   o.what = what;
   return o;
 }
@@ -77,13 +77,13 @@ std::string took_effect(std::size_t done) {
 }
 
 // The origin of a pipeline failure: the statement, or the part of the transaction around it.
-core::StatementOrigin origin_of_failure(const db::PipelineFailure& failure, const std::vector<core::Statement>& statements,
+core::StatementOrigin origin_of_failure(const db::PipelineFailure& failure, const core::StatementList& statements,
                                         const std::string& file, const std::string& what) {
   core::StatementOrigin origin = origin_of(file, 0, {}, what);
   switch (failure.role) {
     case db::QueryRole::statement:
       origin.line = statements[failure.statement].line;
-      origin.sql = statements[failure.statement].sql;
+      origin.sql = std::string(statements[failure.statement].sql);
       break;
     case db::QueryRole::commit: origin.what += " (at commit: a deferred constraint or trigger failed)"; break;
     case db::QueryRole::bookkeeping: origin.what += " (recording it in the ledger)"; break;
@@ -93,20 +93,17 @@ core::StatementOrigin origin_of_failure(const db::PipelineFailure& failure, cons
 }
 
 // Runs statements with their bookkeeping query in one transaction, in one pipeline.
-void run_in_transaction(WriteSession& s, const std::vector<core::Statement>& statements,
+void run_in_transaction(WriteSession& s, const core::StatementList& statements,
                         const db::LedgerWrite& bookkeeping, const Timeouts& t, const std::string& file,
                         const std::string& what) {
-  std::vector<db::PipelineQuery> queries;
-  queries.reserve(statements.size() + 5);
-  queries.push_back({"begin", {}});
-  queries.push_back({"select set_config('lock_timeout', $1, true)", {t.lock_timeout}});
-  queries.push_back({"select set_config('statement_timeout', $1, true)", {t.statement_timeout}});
-  for (std::size_t i = 0; i < statements.size(); ++i)
-    queries.push_back({statements[i].sql, {}, db::QueryRole::statement, i});
-  queries.push_back(bookkeeping.query());
-  queries.push_back({"commit", {}, db::QueryRole::commit});
+  db::PipelineBatch batch;
+  batch.before = {{"begin", {}},
+                  {"select set_config('lock_timeout', $1, true)", {t.lock_timeout}},
+                  {"select set_config('statement_timeout', $1, true)", {t.statement_timeout}}};
+  batch.statements = &statements.items;
+  batch.after = {bookkeeping.query(), {"commit", {}, db::QueryRole::commit}};
   LockWatch watch(s, t);
-  auto failure = s.db().pipeline(queries, watch.watch());
+  auto failure = s.db().pipeline(batch, watch.watch());
   if (!failure) return;
   s.db().rollback_if_open();
   core::StatementOrigin origin = origin_of_failure(*failure, statements, file, what);
@@ -140,7 +137,7 @@ std::string attempt_note(const Timeouts& t, int attempt) {
 // Runs statements one by one outside a transaction. The ledger row (state failed) always says which
 // statement is running, so a run that is killed or loses the server shows where it stopped; on an
 // error it says which statement failed and what was left behind.
-void run_outside_transaction(WriteSession& s, const std::string& version, const std::vector<core::Statement>& statements,
+void run_outside_transaction(WriteSession& s, const std::string& version, const core::StatementList& statements,
                              const Timeouts& t, const std::string& file, const std::string& what) {
   auto set = [&](const char* name, const std::string& value) {
     std::string sql = fmt::format("select set_config('{}', $1, false)", name);
@@ -179,7 +176,7 @@ Timeouts timeouts_of(const core::Config& config) {
   return {config.lock_timeout().text, config.lock_timeout().ms, config.statement_timeout().text, config.lock_retries()};
 }
 
-Applied apply_up(WriteSession& s, const core::Migration& m, const std::vector<core::Statement>& statements,
+Applied apply_up(WriteSession& s, const core::Migration& m, const core::StatementList& statements,
                  const Timeouts& timeouts) {
   auto start = Clock::now();
   std::string label = fmt::format("{}_{}", m.version, m.name);
@@ -198,7 +195,7 @@ Applied apply_up(WriteSession& s, const core::Migration& m, const std::vector<co
   return {m.version, m.name, statements.size(), m.up.transaction, elapsed_ms(start)};
 }
 
-Applied apply_down(WriteSession& s, const core::LedgerRow& row, const std::vector<core::Statement>& statements,
+Applied apply_down(WriteSession& s, const core::LedgerRow& row, const core::StatementList& statements,
                    const std::string& file, const Timeouts& timeouts) {
   auto start = Clock::now();
   std::string label = fmt::format("{}_{}", row.version, row.name);

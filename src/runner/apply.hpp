@@ -38,12 +38,12 @@ struct Applied {
 // the server in one pipeline and commit together, or nothing does. Outside one, the ledger row is
 // written first as failed and turned to applied at the end. Throws core::SqlFailure naming the
 // file and line of the failing statement.
-Applied apply_up(WriteSession& s, const core::Migration& m, const std::vector<core::Statement>& statements,
+Applied apply_up(WriteSession& s, const core::Migration& m, const core::StatementList& statements,
                  const Timeouts& timeouts);
 
 // Reverts version with the down SQL recorded in the ledger (statements split from it), removing its
 // ledger row in the same transaction. file names where the SQL came from in messages.
-Applied apply_down(WriteSession& s, const core::LedgerRow& row, const std::vector<core::Statement>& statements,
+Applied apply_down(WriteSession& s, const core::LedgerRow& row, const core::StatementList& statements,
                    const std::string& file, const Timeouts& timeouts);
 
 }  // namespace runner

@@ -9,8 +9,8 @@ namespace {
 // Splits every section of every file (up, and down unless irreversible) before any connection:
 // a syntax error or psql meta-command anywhere is a file error (exit 2) and touches no database.
 // Returns the up statements by version.
-std::map<std::string, std::vector<core::Statement>> parse_all(const std::vector<core::Migration>& files) {
-  std::map<std::string, std::vector<core::Statement>> up;
+std::map<std::string, core::StatementList> parse_all(const std::vector<core::Migration>& files) {
+  std::map<std::string, core::StatementList> up;
   for (const auto& m : files) {
     up[m.version] = core::section_statements(m, m.up);
     if (!m.down.irreversible) core::section_statements(m, m.down);

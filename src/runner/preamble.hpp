@@ -30,7 +30,7 @@ struct PreambleOptions {
 // What the preamble produced. plan entries point into files: keep them together.
 struct Prepared {
   std::vector<core::Migration> files;
-  std::map<std::string, std::vector<core::Statement>> up_statements;  // by version, when parsed
+  std::map<std::string, core::StatementList> up_statements;  // by version, when parsed
   std::unique_ptr<WriteSession> session;
   std::unique_ptr<db::MigrationLock> lock;  // empty on dry runs
   std::vector<core::PlanEntry> plan;

@@ -34,12 +34,12 @@ std::string recorded_file(const core::PlanEntry& e) {
   return e.file ? e.file->display_path() : fmt::format("{}_{}.sql (as recorded in the ledger)", e.version, e.name);
 }
 
-std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs_of(
+std::vector<std::pair<core::LedgerRow, core::StatementList>> downs_of(
     WriteSession& s, const std::vector<const core::PlanEntry*>& entries) {
   std::vector<std::string> versions;
   for (const auto* e : entries) versions.push_back(e->version);
   auto rows = s.ledger().rows_with_down(versions);
-  std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> out;
+  std::vector<std::pair<core::LedgerRow, core::StatementList>> out;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     auto statements = core::split_statements(rows[i].down_sql, recorded_file(*entries[i]), rows[i].down_line);
     out.emplace_back(std::move(rows[i]), std::move(statements));

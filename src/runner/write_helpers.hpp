@@ -45,7 +45,7 @@ std::string recorded_file(const core::PlanEntry& e);
 
 // The down SQL recorded for each entry, split into statements: one query for all of them, not one
 // round trip per migration.
-std::vector<std::pair<core::LedgerRow, std::vector<core::Statement>>> downs_of(
+std::vector<std::pair<core::LedgerRow, core::StatementList>> downs_of(
     WriteSession& s, const std::vector<const core::PlanEntry*>& entries);
 
 }  // namespace runner
