@@ -33,6 +33,8 @@ void print_status(const core::Json& r) {
 }
 
 void print_validate(const core::Json& r) {
+  for (const auto& n : r["notes"].elements()) print_out("note: " + n.text());
+  for (const auto& w : r["warnings"].elements()) print_out("warning: " + w.text());
   for (const auto& p : r["problems"].elements())
     print_out(fmt::format("{}: {}", p["file"].is_null() ? p["version"].text() + "_" + p["name"].text() : p["file"].text(),
                           p["message"].text()));

@@ -95,15 +95,7 @@ std::vector<Migration> discover_migrations(const fs::path& dir) {
       problems.push_back(e);
     }
   }
-  if (!problems.empty()) {
-    if (problems.size() == 1) throw problems.front();
-    std::string message = fmt::format("{} migration files are invalid:", problems.size());
-    for (const auto& p : problems) {
-      message += fmt::format("\n{}", p.what());
-      if (!p.hint().empty()) message += fmt::format("\n  hint: {}", p.hint());
-    }
-    throw UsageError(message);
-  }
+  if (!problems.empty()) throw combine_errors(problems, "migration files are invalid");
   std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
   return out;
 }

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/json.hpp"
 
@@ -14,6 +15,8 @@ enum class ExitCode : int {
   failure = 1,   // a database, connection or migration failure
   usage = 2,     // bad usage, configuration or migration files
   problems = 3,  // status --exit-code, validate or check found problems
+  sigint = 130,  // interrupted by SIGINT (Ctrl-C): the running migration was cancelled and rolled back
+  sigterm = 143, // interrupted by SIGTERM, the same way
 };
 
 // An error with a user-facing message and the exit code it maps to.
@@ -47,6 +50,17 @@ class Failure : public Error {
 public:
   explicit Failure(const std::string& message, std::string hint = {})
       : Error(ExitCode::failure, message, std::move(hint)) {}
+};
+
+// One error for several (each with its hint): "N migration files are invalid:\n..." with what
+// (e.g. "migration files are invalid"); the error itself when there is one.
+UsageError combine_errors(const std::vector<UsageError>& problems, const std::string& what);
+
+// A writing command stopped by SIGINT or SIGTERM (exit 128 + the signal), saying what happened to
+// the migration it was running.
+class Interrupted : public Error {
+public:
+  Interrupted(int signal, const std::string& message, std::string hint = {});
 };
 
 }  // namespace core

@@ -21,6 +21,9 @@ struct Statement {
 struct StatementList {
   std::shared_ptr<const std::string> source;
   std::vector<Statement> items;
+  // The section's own BEGIN when it is wrapped whole in BEGIN ... COMMIT (those two are not in
+  // items: the tool's transaction is that one); empty otherwise.
+  std::string_view wrapper_begin;
 
   std::size_t size() const { return items.size(); }
   bool empty() const { return items.empty(); }

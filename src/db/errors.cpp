@@ -37,6 +37,14 @@ ConnectionLost::ConnectionLost(const std::string& detail)
                     "migration that was running in a transaction was rolled back with its ledger row; one running "
                     "outside a transaction is marked failed, naming the statement it stopped at") {}
 
+LockLost::LockLost(const std::string& what)
+    : core::Failure(fmt::format("the migration lock was released while {}: a statement of the migration released the "
+                                "session's advisory locks (pg_advisory_unlock_all(), DISCARD ALL or "
+                                "pg_advisory_unlock(key)); the run stopped, and another run may have started meanwhile",
+                                what),
+                    "remove the statement that releases the lock, then run `autocrm-migrate status` to see what is "
+                    "applied") {}
+
 Transaction::~Transaction() {
   if (m_done) return;
   try {

@@ -29,6 +29,14 @@ public:
   explicit ConnectionLost(const std::string& detail);
 };
 
+// The session no longer holds its migration lock (a migration ran pg_advisory_unlock_all(),
+// DISCARD ALL or pg_advisory_unlock(key)): another run may be working on the same ledger now.
+class LockLost : public core::Failure {
+public:
+  // what: what the tool was doing when it found out, e.g. "applying 2026..._x (up)".
+  explicit LockLost(const std::string& what);
+};
+
 // Runs f; a DatabaseError it throws is thrown again with doing as its context.
 template <class F>
 auto with_context(const std::string& doing, F&& f) -> decltype(f()) {

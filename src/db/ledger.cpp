@@ -60,8 +60,8 @@ constexpr const char* k_table_columns = R"( (
 
 }  // namespace
 
-Ledger::Ledger(Queryable& q, std::string schema, std::string table)
-    : m_q(q), m_schema(std::move(schema)), m_table(std::move(table)) {
+Ledger::Ledger(Queryable& q, std::string schema, std::string table, MigrationSession* writer)
+    : m_q(q), m_schema(std::move(schema)), m_table(std::move(table)), m_writer(writer) {
   m_qualified = core::quote_identifier(m_schema) + "." + core::quote_identifier(m_table);
   m_qualified_meta = core::quote_identifier(m_schema) + "." + core::quote_identifier(meta_name(m_table));
 }
@@ -95,18 +95,15 @@ void Ledger::check_format() {
 
 void Ledger::ensure() {
   if (exists()) return;
-  with_context("creating the ledger " + display_name(), [&] {
-    Transaction tx(m_q);
-    m_q.query("create schema if not exists " + core::quote_identifier(m_schema));
-    m_q.query("create table if not exists " + m_qualified + k_table_columns);
-    m_q.query("create table if not exists " + m_qualified_meta +
+  write({{"create schema if not exists " + core::quote_identifier(m_schema), {}},
+         {"create table if not exists " + m_qualified + k_table_columns, {}},
+         {"create table if not exists " + m_qualified_meta +
               " (format_version integer not null, oldest_reader integer not null, created_at timestamptz not null "
-              "default now())");
-    m_q.query("insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, $2)",
-              {std::to_string(k_ledger_format), "1"});
-    m_q.query("comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'");
-    tx.commit();
-  });
+              "default now())",
+          {}},
+         {"insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, $2)",
+          {std::to_string(k_ledger_format), "1"}},
+         {"comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'", {}}});
   m_checked = true;
 }
 
@@ -161,14 +158,28 @@ LedgerWrite Ledger::insert_row(const core::Migration& m, const std::string& appl
        applied_from}};
 }
 
-void Ledger::write(const std::string& sql, const Params& params) {
-  with_context("writing the ledger " + display_name(), [&] { m_q.query(sql, params); });
+void Ledger::write(const std::vector<std::pair<std::string, Params>>& writes, bool check_lock) {
+  std::string doing = "writing the ledger " + display_name();
+  if (!m_writer) {
+    with_context(doing, [&] {
+      Transaction tx(m_q);
+      for (const auto& [sql, params] : writes) m_q.query(sql, params);
+      tx.commit();
+    });
+    return;
+  }
+  std::vector<PipelineQuery> queries;
+  for (const auto& [sql, params] : writes) queries.push_back({sql, params, QueryRole::bookkeeping});
+  auto failure = m_writer->tool_write(std::move(queries), check_lock);
+  if (!failure) return;
+  if (failure->role == QueryRole::lock_check) throw LockLost(doing);
+  throw DatabaseError(failure->diag, doing);
 }
 
 LedgerWrite Ledger::record_applied(const core::Migration& m, const std::string& applied_from) const {
   // The execution time is the server's, from the transaction's start to this insert.
   return insert_row(m, applied_from, "applied", "execution_ms",
-                    "(extract(epoch from clock_timestamp() - now()) * 1000)::bigint");
+                    "(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::bigint");
 }
 
 LedgerWrite Ledger::record_reverted(const std::string& version) const {
@@ -186,8 +197,8 @@ void Ledger::mark_started(const core::Migration& m, const std::string& applied_f
   }
 }
 
-void Ledger::mark_error(const std::string& version, const std::string& error) {
-  write("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", {version, error});
+void Ledger::mark_error(const std::string& version, const std::string& error, bool check_lock) {
+  write("update " + m_qualified + " set state = 'failed', error = $2 where version = $1", {version, error}, check_lock);
 }
 
 void Ledger::mark_applied(const std::string& version, long long execution_ms) {

@@ -26,8 +26,10 @@ struct LedgerWrite {
 // the migration session for writing commands, a client session for the read-only ones.
 class Ledger {
 public:
-  // A ledger at schema.table on q; the names are quoted wherever they appear in SQL.
-  Ledger(Queryable& q, std::string schema, std::string table);
+  // A ledger at schema.table on q; the names are quoted wherever they appear in SQL. writer, when
+  // given (writing commands), makes every write a tool write: the tool's settings whatever a
+  // migration left in the session, and only while the migration lock is held.
+  Ledger(Queryable& q, std::string schema, std::string table, MigrationSession* writer = nullptr);
 
   // True when the ledger table exists. Throws core::Failure when it was written by a newer release.
   bool exists();
@@ -48,8 +50,9 @@ public:
   // Non-transactional bookkeeping, each committed at once:
   // records m as failed ("started, not finished") before its statements run outside a transaction.
   void mark_started(const core::Migration& m, const std::string& applied_from, const std::string& direction);
-  // records what went wrong for a failed row.
-  void mark_error(const std::string& version, const std::string& error);
+  // records what went wrong for a failed row; check_lock false records it even after the migration
+  // lock was lost (so that the row says so).
+  void mark_error(const std::string& version, const std::string& error, bool check_lock = true);
   // turns a failed row into an applied one, with its execution time.
   void mark_applied(const std::string& version, long long execution_ms);
   // deletes a row.
@@ -70,8 +73,12 @@ private:
   // column with its SQL value (which may use $10 when the caller appends a parameter).
   LedgerWrite insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
                          const char* extra_column, const std::string& extra_value) const;
-  // Runs one ledger write at once, naming the ledger in its errors.
-  void write(const std::string& sql, const Params& params);
+  MigrationSession* m_writer;
+  // Runs ledger writes at once, in one transaction, naming the ledger in its errors.
+  void write(const std::vector<std::pair<std::string, Params>>& writes, bool check_lock = true);
+  void write(const std::string& sql, const Params& params, bool check_lock = true) {
+    write({{sql, params}}, check_lock);
+  }
 };
 
 }  // namespace db

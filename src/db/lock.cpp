@@ -10,25 +10,22 @@
 
 namespace db {
 
-std::int64_t lock_key(const std::string& schema, const std::string& table) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64
-  for (unsigned char c : "autocrm-migrate:" + schema + "." + table) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return static_cast<std::int64_t>(hash);
-}
-
 MigrationLock::MigrationLock(MigrationSession& session, std::int64_t key, std::int64_t wait_ms,
-                             const std::function<void(const std::string&)>& on_wait)
+                             const std::function<void(const std::string&)>& on_wait, const std::function<bool()>& stop)
     : m_session(session), m_key(key) {
   if (try_lock()) return;
+  wait_for(wait_ms, on_wait, stop);
+}
+
+void MigrationLock::wait_for(std::int64_t wait_ms, const std::function<void(const std::string&)>& on_wait,
+                             const std::function<bool()>& stop) {
   std::string holder = describe_holder();
   if (on_wait) on_wait(holder);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   auto pause = std::chrono::milliseconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(pause);
+    if (stop && stop()) return;
     if (try_lock()) return;
     pause = std::min(pause * 2, std::chrono::milliseconds(500));
   }
@@ -38,6 +35,8 @@ MigrationLock::MigrationLock(MigrationSession& session, std::int64_t key, std::i
 }
 
 MigrationLock::~MigrationLock() {
+  if (!m_held) return;
+  m_session.set_lock_key(std::nullopt);
   try {
     if (m_session.alive()) m_session.query("select pg_advisory_unlock($1)", {std::to_string(m_key)});
   } catch (const core::Error&) {
@@ -48,7 +47,10 @@ MigrationLock::~MigrationLock() {
 bool MigrationLock::try_lock() {
   auto r = with_context("taking the migration lock",
                         [&] { return m_session.query("select pg_try_advisory_lock($1)", {std::to_string(m_key)}); });
-  return r[0].boolean(0);
+  if (!r[0].boolean(0)) return false;
+  m_session.set_lock_key(m_key);
+  m_held = true;
+  return true;
 }
 
 std::string MigrationLock::describe_holder() {

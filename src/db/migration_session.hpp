@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,7 +32,20 @@ struct WaitWatch {
 };
 
 // What a query of a pipeline is for, so that a failure maps back to its origin.
-enum class QueryRole { setup, statement, bookkeeping, commit };
+enum class QueryRole {
+  setup,        // the tool's transaction and settings before the statements
+  statement,    // a statement of the migration
+  reset,        // restoring the tool's session after the statements
+  lock_check,   // proving the migration lock is still held
+  bookkeeping,  // the ledger row
+  commit,
+};
+
+// The tool's own settings, in force for every migration, every ledger write and every commit.
+struct ToolSettings {
+  std::string lock_timeout = "0";       // PostgreSQL duration text
+  std::string statement_timeout = "0";
+};
 
 // One query of a pipeline. sql is not copied: it must stay alive until pipeline() returns.
 struct PipelineQuery {
@@ -97,7 +111,32 @@ public:
   // The server's version number, e.g. 150018.
   int server_version() const;
 
+  // Session hygiene (session_guard.cpp): whatever a migration does to the session (SET, RESET ALL,
+  // SET ROLE, SET SESSION AUTHORIZATION, search_path), the tool's own settings are back before each
+  // ledger write, each commit and each next migration.
+
+  // The timeouts applied to migrations and to the tool's own writes.
+  void set_tool_settings(ToolSettings settings) { m_settings = std::move(settings); }
+  const ToolSettings& tool_settings() const { return m_settings; }
+  // The advisory lock key this session holds (set by MigrationLock), which lock_check verifies.
+  void set_lock_key(std::optional<std::int64_t> key) { m_lock_key = key; }
+  // Queries that make the session the tool's again, at session level: role and session user back
+  // to the login, every setting reset, the kill check (client_connection_check_interval) re-armed;
+  // within_transaction, also the tool's timeouts for the rest of the transaction.
+  std::vector<PipelineQuery> restore_queries(bool within_transaction) const;
+  // A query that fails (QueryRole::lock_check) unless this session still holds its lock.
+  PipelineQuery lock_check_query() const;
+  // Runs writes of the tool's own (the ledger) in one transaction of one round trip: read-write,
+  // as the login user, with the tool's timeouts and search_path pg_catalog, all LOCAL (a
+  // transaction:false section's own settings are intact afterwards); with check_lock, only while the
+  // lock is held. Returns the failure, if any (the transaction is then rolled back).
+  std::optional<PipelineFailure> tool_write(std::vector<PipelineQuery> writes, bool check_lock);
+  // Runs restore_queries() on their own (after a transaction:false section); throws DatabaseError.
+  void restore_session();
+
 private:
+  ToolSettings m_settings;
+  std::optional<std::int64_t> m_lock_key;
   pg_conn* m_conn = nullptr;
   pg_cancel* m_cancel = nullptr;
   NoticeSink m_notices;

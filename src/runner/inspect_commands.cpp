@@ -5,7 +5,9 @@
 
 #include "core/discovery.hpp"
 #include "runner/commands.hpp"
+#include "core/lock_key.hpp"
 #include "runner/leftovers.hpp"
+#include "runner/preamble.hpp"
 #include "runner/session.hpp"
 
 namespace runner {
@@ -61,10 +63,9 @@ Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_cod
 
 Outcome cmd_validate(const core::Config& config, Reporter& reporter) {
   auto files = core::discover_migrations(config.migrations_dir());
-  for (const auto& m : files) {
-    core::section_statements(m, m.up);
-    if (!m.down.irreversible) core::section_statements(m, m.down);
-  }
+  // Every problem of every file in one run; any of them is a file error (exit 2).
+  FileCheck checked = check_files(files, lock_key_of(config));
+  if (!checked.errors.empty()) throw core::combine_errors(checked.errors, "problems in the migration files");
   ReadSession s(config, reporter, "validate");
   auto plan = core::build_plan(files, s.ledger().rows());
   Outcome out;
@@ -85,6 +86,10 @@ Outcome cmd_validate(const core::Config& config, Reporter& reporter) {
   }
   out.report.set("command", "validate").set("files", static_cast<long>(files.size())).set("problems", problems);
   out.report.set("valid", problems.size() == 0);
+  core::Json warnings = core::Json::array(), notes = core::Json::array();
+  for (const auto& w : checked.warnings) warnings.push(w);
+  for (const auto& n : checked.notes) notes.push(n);
+  out.report.set("warnings", warnings).set("notes", notes);
   if (problems.size() > 0) out.code = core::ExitCode::problems;
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include "runner/apply.hpp"
 #include "runner/commands.hpp"
+#include "runner/interrupt.hpp"
 #include "runner/leftovers.hpp"
 #include "runner/preamble.hpp"
 #include "runner/write_helpers.hpp"
@@ -38,6 +39,8 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
     confirm_production(config, reporter, opt, *p.session, fmt::format("apply {} migration(s)", chosen.size()));
   for (const auto* e : chosen) {
     const auto& m = *e->file;
+    throw_if_interrupted(fmt::format("before applying {}_{}: {} migration(s) of this run were applied, nothing of it",
+                                     m.version, m.name, list.size()));
     reporter.progress(fmt::format("applying {}_{}", m.version, m.name));
     auto applied = apply_up(*p.session, m, p.up_statements.at(m.version), timeouts_of(config));
     reporter.progress(fmt::format("applied  {}_{} in {} ms", m.version, m.name, applied.duration_ms));
@@ -52,7 +55,7 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
                  const WriteOptions& opt) {
   auto p = prepare_write(config, reporter, "down", {.dry_run = opt.dry_run});
   auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_down(p.plan, sel); });
-  auto downs = downs_of(*p.session, chosen);
+  auto downs = downs_of(*p.session, chosen, lock_key_of(config));
 
   Outcome out;
   out.report.set("command", "down").set("dry_run", opt.dry_run).set("target", p.session->target().display);
@@ -66,6 +69,8 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
       list.push(applied_json({row.version, row.name, statements.size(), row.down_transaction, 0}));
       continue;
     }
+    throw_if_interrupted(fmt::format("before reverting {}_{}: {} migration(s) of this run were reverted, not it",
+                                     row.version, row.name, list.size()));
     reporter.progress(fmt::format("reverting {}_{}", row.version, row.name));
     auto done = apply_down(*p.session, row, statements, recorded_file(*chosen[i]), timeouts_of(config));
     reporter.progress(fmt::format("reverted {}_{} in {} ms", row.version, row.name, done.duration_ms));
@@ -99,7 +104,7 @@ const core::PlanEntry& redo_target(Prepared& p, const WriteOptions& opt) {
 Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOptions& opt) {
   auto p = prepare_write(config, reporter, "redo", {.parse = true, .dry_run = opt.dry_run});
   const core::PlanEntry& e = redo_target(p, opt);
-  auto [row, down_statements] = downs_of(*p.session, {&e}).front();
+  auto [row, down_statements] = downs_of(*p.session, {&e}, lock_key_of(config)).front();
   const auto& up_statements = p.up_statements.at(e.version);
 
   Outcome out;

@@ -1,38 +1,67 @@
 #include "runner/preamble.hpp"
 
 #include "core/discovery.hpp"
+#include "core/lock_key.hpp"
+#include "core/section_check.hpp"
+#include "runner/interrupt.hpp"
 
 namespace runner {
 
+FileCheck check_files(const std::vector<core::Migration>& files, std::int64_t lock_key) {
+  FileCheck out;
+  auto take = [&](core::CheckedSection&& c) {
+    auto& r = c.report;
+    out.errors.insert(out.errors.end(), r.errors.begin(), r.errors.end());
+    out.warnings.insert(out.warnings.end(), r.warnings.begin(), r.warnings.end());
+    out.notes.insert(out.notes.end(), r.notes.begin(), r.notes.end());
+    return std::move(c.statements);
+  };
+  for (const auto& m : files) {
+    out.up[m.version] = take(core::check_migration_section(m, m.up, "up", lock_key));
+    if (!m.down.irreversible) take(core::check_migration_section(m, m.down, "down", lock_key));
+  }
+  return out;
+}
+
 namespace {
 
-// Splits every section of every file (up, and down unless irreversible) before any connection:
-// a syntax error or psql meta-command anywhere is a file error (exit 2) and touches no database.
-// Returns the up statements by version.
-std::map<std::string, core::StatementList> parse_all(const std::vector<core::Migration>& files) {
-  std::map<std::string, core::StatementList> up;
-  for (const auto& m : files) {
-    up[m.version] = core::section_statements(m, m.up);
-    if (!m.down.irreversible) core::section_statements(m, m.down);
-  }
-  return up;
+// Splits and checks every section before any connection: any problem anywhere is a file error
+// (exit 2) that touches no database, and every one is reported. Returns the up statements.
+std::map<std::string, core::StatementList> parse_all(const std::vector<core::Migration>& files, std::int64_t key,
+                                                     Reporter& reporter) {
+  FileCheck checked = check_files(files, key);
+  for (const auto& w : checked.warnings) reporter.progress("warning: " + w);
+  if (!checked.errors.empty())
+    throw core::combine_errors(checked.errors, "problems in the migration files; nothing was applied");
+  return std::move(checked.up);
 }
 
 }  // namespace
 
+std::int64_t lock_key_of(const core::Config& config) {
+  return core::migration_lock_key(config.ledger_schema(), config.ledger_table());
+}
+
 std::unique_ptr<db::MigrationLock> take_lock(const core::Config& config, WriteSession& s) {
-  return std::make_unique<db::MigrationLock>(
-      s.db(), db::lock_key(config.ledger_schema(), config.ledger_table()), config.lock_wait().ms,
-      [&](const std::string& holder) { s.reporter().progress("waiting for the migration lock held by " + holder); });
+  auto lock = std::make_unique<db::MigrationLock>(
+      s.db(), lock_key_of(config), config.lock_wait().ms,
+      [&](const std::string& holder) { s.reporter().progress("waiting for the migration lock held by " + holder); },
+      [] { return interrupted_by() != 0; });
+  if (!lock->held()) throw_if_interrupted("while waiting for the migration lock: nothing was applied");
+  return lock;
 }
 
 Prepared prepare_write(const core::Config& config, Reporter& reporter, const std::string& command,
                        const PreambleOptions& options) {
   Prepared p;
+  p.interrupts = std::make_unique<InterruptGuard>();
   if (options.discover) p.files = core::discover_migrations(config.migrations_dir());
-  if (options.parse) p.up_statements = parse_all(p.files);
+  if (options.parse)
+    p.up_statements =
+        parse_all(p.files, lock_key_of(config), reporter);
   if (options.before_connect) options.before_connect(p.files);
   p.session = std::make_unique<WriteSession>(config, reporter, command);
+  cancel_target(&p.session->db());
   if (!options.dry_run) {
     p.lock = take_lock(config, *p.session);
     if (options.ensure_ledger) p.session->ledger().ensure();

@@ -12,6 +12,7 @@
 #include "core/migration.hpp"
 #include "core/plan.hpp"
 #include "db/lock.hpp"
+#include "runner/interrupt.hpp"
 #include "runner/reporter.hpp"
 #include "runner/session.hpp"
 
@@ -29,6 +30,7 @@ struct PreambleOptions {
 
 // What the preamble produced. plan entries point into files: keep them together.
 struct Prepared {
+  std::unique_ptr<InterruptGuard> interrupts;  // first: the handlers outlive the session they cancel
   std::vector<core::Migration> files;
   std::map<std::string, core::StatementList> up_statements;  // by version, when parsed
   std::unique_ptr<WriteSession> session;
@@ -36,10 +38,21 @@ struct Prepared {
   std::vector<core::PlanEntry> plan;
 };
 
+// Every section of every file split and checked against how it runs (core::check_section).
+struct FileCheck {
+  std::map<std::string, core::StatementList> up;  // by version
+  std::vector<core::UsageError> errors;
+  std::vector<std::string> warnings, notes;
+};
+FileCheck check_files(const std::vector<core::Migration>& files, std::int64_t lock_key);
+
 // Runs the preamble of command. Throws core::UsageError for bad files (before connecting) and
 // core::Failure when the lock or the ledger cannot be had.
 Prepared prepare_write(const core::Config& config, Reporter& reporter, const std::string& command,
                        const PreambleOptions& options);
+
+// The migration lock's key for the configured ledger.
+std::int64_t lock_key_of(const core::Config& config);
 
 // Takes the migration lock of the configured ledger on s, reporting when it has to wait.
 std::unique_ptr<db::MigrationLock> take_lock(const core::Config& config, WriteSession& s);

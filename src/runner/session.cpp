@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/secrets.hpp"
 #include "local/cluster.hpp"
+#include "runner/interrupt.hpp"
 
 namespace runner {
 
@@ -59,8 +60,11 @@ std::unique_ptr<S> open(const core::Config& config, const Target& target, Report
 WriteSession::WriteSession(const core::Config& config, Reporter& reporter, const std::string& command)
     : m_target(resolve_target(config)), m_reporter(reporter), m_applied_from(os_identity()) {
   m_db = open<db::MigrationSession>(config, m_target, reporter, command);
-  m_ledger = std::make_unique<db::Ledger>(*m_db, config.ledger_schema(), config.ledger_table());
+  m_db->set_tool_settings({config.lock_timeout().text, config.statement_timeout().text});
+  m_ledger = std::make_unique<db::Ledger>(*m_db, config.ledger_schema(), config.ledger_table(), m_db.get());
 }
+
+WriteSession::~WriteSession() { cancel_target(nullptr); }
 
 db::Client* WriteSession::watcher() {
   if (!m_watcher && !m_watcher_failed) {

@@ -34,6 +34,10 @@ class WriteSession {
 public:
   // Connects (starting the embedded database when it is the target and not running).
   WriteSession(const core::Config& config, Reporter& reporter, const std::string& command);
+  // No signal cancels through this session once it is gone.
+  ~WriteSession();
+  WriteSession(const WriteSession&) = delete;
+  WriteSession& operator=(const WriteSession&) = delete;
   db::MigrationSession& db() { return *m_db; }
   db::Ledger& ledger() { return *m_ledger; }
   const Target& target() const { return m_target; }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/section_check.hpp"
+
 namespace runner {
 
 bool has_failed(const std::vector<core::PlanEntry>& plan) {
@@ -35,15 +37,26 @@ std::string recorded_file(const core::PlanEntry& e) {
 }
 
 std::vector<std::pair<core::LedgerRow, core::StatementList>> downs_of(
-    WriteSession& s, const std::vector<const core::PlanEntry*>& entries) {
+    WriteSession& s, const std::vector<const core::PlanEntry*>& entries, std::int64_t lock_key) {
   std::vector<std::string> versions;
   for (const auto* e : entries) versions.push_back(e->version);
   auto rows = s.ledger().rows_with_down(versions);
   std::vector<std::pair<core::LedgerRow, core::StatementList>> out;
+  std::vector<core::UsageError> errors;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    auto statements = core::split_statements(rows[i].down_sql, recorded_file(*entries[i]), rows[i].down_line);
-    out.emplace_back(std::move(rows[i]), std::move(statements));
+    std::string file = recorded_file(*entries[i]);
+    try {
+      auto statements = core::split_statements(rows[i].down_sql, file, rows[i].down_line);
+      auto report = core::check_section(statements, {file, "down", rows[i].down_transaction, lock_key});
+      errors.insert(errors.end(), report.errors.begin(), report.errors.end());
+      for (const auto& w : report.warnings) s.reporter().progress("warning: " + w);
+      out.emplace_back(std::move(rows[i]), std::move(statements));
+    } catch (const core::UsageError& e) {
+      errors.push_back(e);
+    }
   }
+  // Checked before anything is reverted: the recorded SQL may predate the checks.
+  if (!errors.empty()) throw core::combine_errors(errors, "problems in the recorded down SQL; nothing was reverted");
   return out;
 }
 

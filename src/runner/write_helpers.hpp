@@ -43,9 +43,10 @@ core::Json applied_json(const Applied& a);
 // The file an entry came from, or what the ledger recorded of it when the file is gone.
 std::string recorded_file(const core::PlanEntry& e);
 
-// The down SQL recorded for each entry, split into statements: one query for all of them, not one
-// round trip per migration.
+// The down SQL recorded for each entry, split into statements and checked against how it runs
+// (core::check_section): one query for all of them, not one round trip per migration. Throws
+// core::UsageError naming every problem before anything is reverted.
 std::vector<std::pair<core::LedgerRow, core::StatementList>> downs_of(
-    WriteSession& s, const std::vector<const core::PlanEntry*>& entries);
+    WriteSession& s, const std::vector<const core::PlanEntry*>& entries, std::int64_t lock_key);
 
 }  // namespace runner
