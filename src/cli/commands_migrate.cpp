@@ -46,7 +46,7 @@ Command down_command() {
             struct Opt {
               std::string to;
               int step = 0;
-              bool all = false;
+              bool all = false, use_file_down = false;
               runner::WriteOptions write;
             };
             auto o = options_of<Opt>();
@@ -55,12 +55,15 @@ Command down_command() {
             auto* all = sub.add_flag("--all", o->all, "revert every applied migration");
             step->excludes(to)->excludes(all);
             to->excludes(all);
+            sub.add_flag("--use-file-down", o->use_file_down,
+                         "revert with each file's down section instead of the SQL recorded when it was applied");
             add_dry_run(sub, o->write);
             return [o](RunContext& ctx) {
               core::DownSelection sel;
               if (!o->to.empty()) sel.to = o->to;
               if (o->step) sel.step = o->step;
               sel.all = o->all;
+              sel.use_file_down = o->use_file_down;
               return finish(ctx, runner::cmd_down(ctx.config, ctx.reporter, sel, confirmed(o->write, ctx)));
             };
           }};

@@ -30,6 +30,15 @@ void print_status(const core::Json& r) {
   for (const char* k : {"applied", "pending", "out_of_order", "changed", "missing", "failed"})
     if (s[k].integer() > 0 || std::string(k) == "applied") parts.push_back(fmt::format("{} {}", s[k].integer(), k));
   print_out(fmt::format("{}{}", fmt::join(parts, ", "), r["clean"].boolean() ? " (clean)" : ""));
+  // Every invalid index, once: those a failed row already names are not repeated.
+  for (const auto& i : r["invalid_indexes"].elements()) {
+    bool named = false;
+    for (const auto& m : r["migrations"].elements())
+      named = named || m["error"].text().find(i["advice"].text()) != std::string::npos;
+    if (!named)
+      print_out(fmt::format("invalid index {} (on {}): never used, slows every write: {}", i["index"].text(),
+                            i["table"].text(), i["advice"].text()));
+  }
 }
 
 void print_validate(const core::Json& r) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -67,6 +68,28 @@ std::vector<fs::path> list_sql_files(const fs::path& dir) {
   return files;
 }
 
+// What a *.sql entry is when it is not a regular file, or nothing: a FIFO would block the read,
+// a device or socket is not a file; each is reported, never skipped silently.
+std::optional<std::string> special_kind(const fs::file_status& status) {
+  switch (status.type()) {
+    case fs::file_type::fifo: return "a FIFO (named pipe)";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::character: return "a character device";
+    default: return std::nullopt;
+  }
+}
+
+// Where a symlink in dir points when that is outside dir, else "".
+std::string link_outside(const fs::path& path, const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_symlink(fs::symlink_status(path, ec))) return {};
+  fs::path target = fs::canonical(path, ec), folder = fs::canonical(dir, ec);
+  if (ec) return {};
+  auto rel = target.lexically_relative(folder);
+  return rel.empty() || *rel.begin() == ".." ? target.generic_string() : std::string();
+}
+
 }  // namespace
 
 std::vector<Migration> discover_migrations(const fs::path& dir) {
@@ -79,12 +102,16 @@ std::vector<Migration> discover_migrations(const fs::path& dir) {
       std::error_code st;
       auto status = fs::status(path, st);
       if (st) throw UsageError(fmt::format("{}: cannot read: {}", path.generic_string(), st.message()));
-      if (!fs::is_regular_file(status)) continue;  // a folder named *.sql, a socket: not a migration
+      if (auto kind = special_kind(status))
+        throw UsageError(fmt::format("{}: cannot read: it is {}, not a file", path.generic_string(), *kind),
+                         "remove it from the migrations folder, or replace it with the migration file");
+      if (!fs::is_regular_file(status)) continue;  // a folder named *.sql: not a migration
       if (!path.filename().string().ends_with(".sql"))
         throw UsageError(fmt::format("{}: bad migration file name: the extension must be '.sql' in lowercase",
                                      path.generic_string()),
                          "rename the file");
       auto m = parse_migration(read_file(path), path.filename().string(), path);
+      m.link_target = link_outside(path, dir);
       if (auto it = seen.find(m.version); it != seen.end()) {
         throw UsageError(fmt::format("{}: duplicate version {} (also {})", m.display_path(), m.version, it->second),
                          "give one of them a new version");

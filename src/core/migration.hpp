@@ -28,6 +28,7 @@ struct Migration {
   std::filesystem::path path;  // where the file is
   std::string checksum;        // SHA-256 of the normalized content
   std::shared_ptr<const std::string> content;  // the normalized text, which the sections view
+  std::string link_target;     // set when the file is a symlink to outside the migrations folder
   Section up;
   Section down;
 

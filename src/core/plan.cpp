@@ -113,7 +113,22 @@ std::vector<const PlanEntry*> select_down(const std::vector<PlanEntry>& plan, co
       throw Failure(fmt::format("migration {} failed part-way outside a transaction; nothing was reverted{}", label(*e),
                                 e->row->error.empty() ? "" : "\n  " + label(*e) + ": " + e->row->error),
                     "resolve it first with `autocrm-migrate repair VERSION --applied` or `--rolled-back`");
-    if (e->row->irreversible)
+    if (sel.use_file_down && !e->file)
+      throw Failure(fmt::format("--use-file-down: migration {} has no file any more; nothing was reverted", label(*e)),
+                    "restore the file, or revert without --use-file-down (with the SQL recorded in the ledger)");
+    if (sel.use_file_down && e->file->down.irreversible)
+      throw Failure(fmt::format("--use-file-down: the file of migration {} says '-- migrate:down irreversible'; "
+                                "nothing was reverted",
+                                label(*e)));
+    if (e->row->down_missing && !e->row->irreversible && !sel.use_file_down)
+      throw Failure(fmt::format("migration {} has no down SQL in the ledger (NULL: the row was written by hand or by "
+                                "another tool); nothing was reverted",
+                                label(*e)),
+                    e->file ? fmt::format("pass --use-file-down to revert it with the down section of {}, or revert it "
+                                          "by hand and delete its ledger row",
+                                          e->file->display_path())
+                            : "its file is gone too: revert it by hand and delete its ledger row");
+    if (e->row->irreversible && !sel.use_file_down)
       throw Failure(fmt::format("migration {} is irreversible (its file says '-- migrate:down irreversible'); "
                                 "nothing was reverted",
                                 label(*e)),

@@ -19,6 +19,7 @@ struct LedgerRow {
   std::string state;           // "applied" or "failed" (a non-transactional section stopped part-way)
   bool irreversible = false;   // recorded from the file's down marker
   std::string down_sql;        // the down section as applied
+  bool down_missing = false;   // the ledger has no down SQL for it (NULL): written by hand or by another tool
   bool down_transaction = true;
   int down_line = 0;           // line of the down section's body in the file as applied
   std::string applied_at;
@@ -68,6 +69,7 @@ struct DownSelection {
   std::optional<std::string> to;  // revert everything newer than this version
   std::optional<int> step;        // revert this many (default 1)
   bool all = false;               // revert everything
+  bool use_file_down = false;     // revert with each file's down section instead of the recorded one
 };
 // The entries `down` reverts, newest first; throws Failure for a failed or irreversible migration
 // among them (before anything runs) and UsageError for a bad --to.

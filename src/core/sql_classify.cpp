@@ -7,6 +7,7 @@
 
 #include "core/parse_tree.hpp"
 #include "core/sql_split.hpp"
+#include "core/text.hpp"
 
 namespace core {
 
@@ -136,6 +137,10 @@ std::optional<std::int64_t> integer_constant(const PgQuery__Node& n) {
     }
   }
   if (n.node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n.type_cast->arg) return integer_constant(*n.type_cast->arg);
+  // -7 and -7::bigint: a unary minus over a constant.
+  if (n.node_case == PG_QUERY__NODE__NODE_A_EXPR && !n.a_expr->lexpr && n.a_expr->rexpr &&
+      qualified_name(n.a_expr->n_name, n.a_expr->name) == "-")
+    if (auto v = integer_constant(*n.a_expr->rexpr)) return -*v;
   return std::nullopt;
 }
 
@@ -166,6 +171,14 @@ void read_top(const PgQuery__Node& top, StatementFacts& facts) {
     facts.enum_type = qualified_name(top.alter_enum_stmt->n_type_name, top.alter_enum_stmt->type_name);
     facts.enum_value = top.alter_enum_stmt->new_val;
   }
+  if (top.node_case == PG_QUERY__NODE__NODE_CREATE_STMT && !top.create_stmt->if_not_exists && top.create_stmt->relation) {
+    const auto* rel = top.create_stmt->relation;
+    std::string schema = *rel->schemaname ? quote_identifier(rel->schemaname) + "." : "";
+    facts.tables_created.push_back(schema + quote_identifier(rel->relname));
+  }
+  if (top.node_case == PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT && !top.create_schema_stmt->if_not_exists &&
+      *top.create_schema_stmt->schemaname)
+    facts.schemas_created.push_back(top.create_schema_stmt->schemaname);
   if (top.node_case == PG_QUERY__NODE__NODE_INDEX_STMT && *top.index_stmt->idxname) {
     const auto* rel = top.index_stmt->relation;
     std::string schema = rel && *rel->schemaname ? std::string(rel->schemaname) + "." : "";

@@ -38,11 +38,14 @@ struct StatementFacts {
   bool unlock_key_unknown = false;       // ... with a key known only at run time
   std::string enum_type, enum_value;     // ALTER TYPE enum_type ADD VALUE 'enum_value'
   std::vector<std::string> indexes_created;  // CREATE INDEX names (as written, schema-qualified when they are)
+  std::vector<std::string> tables_created;   // CREATE TABLE without IF NOT EXISTS, as SQL names ("public"."t")
+  std::vector<std::string> schemas_created;  // CREATE SCHEMA without IF NOT EXISTS
 
   // True when none of the above applies (most statements).
   bool plain() const {
     return tx == TxControl::none && no_transaction_block.empty() && releases_all_locks.empty() && !unlocks_advisory &&
-           enum_value.empty() && indexes_created.empty();
+           enum_value.empty() && indexes_created.empty() &&
+           tables_created.empty() && schemas_created.empty();
   }
 };
 

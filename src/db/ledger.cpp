@@ -13,12 +13,19 @@ namespace db {
 
 namespace {
 
-// The meta table's name: the ledger table's cut to 58 bytes, plus "_meta" (63 bytes at most). The
-// cut never splits a UTF-8 character: half a character is invalid text the server refuses.
+// The longest prefix of s of at most n bytes that does not split a UTF-8 character (half a
+// character is invalid text the server refuses).
+std::string utf8_prefix(const std::string& s, std::size_t n) {
+  n = std::min(n, s.size());
+  while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+// The meta table's name: "<table>_meta"; a table name over 58 bytes is cut to 49 and followed by
+// 8 hex digits of its hash, so that two long names sharing a prefix never share a meta table.
 std::string meta_name(const std::string& table) {
-  std::size_t n = std::min<std::size_t>(table.size(), 58);
-  while (n > 0 && n < table.size() && (static_cast<unsigned char>(table[n]) & 0xC0) == 0x80) --n;
-  return table.substr(0, n) + "_meta";
+  if (table.size() <= 58) return table + "_meta";
+  return utf8_prefix(table, 49) + "_" + core::sha256_hex(table).substr(0, 8) + "_meta";
 }
 
 core::LedgerRow row_of(const Row& r) {
@@ -34,12 +41,14 @@ core::LedgerRow row_of(const Row& r) {
   row.applied_by = r.text(8);
   row.execution_ms = r.integer(9);
   row.error = r.text(10);
+  row.down_missing = r.boolean(11);
   return row;
 }
 
 constexpr const char* k_row_columns =
     "version, name, checksum, state, irreversible, down_transaction, down_line, "
-    "to_char(applied_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by, execution_ms, error";
+    "to_char(applied_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by, execution_ms, error, "
+    "down_sql is null";
 
 constexpr const char* k_table_columns = R"( (
   version text primary key,
@@ -66,11 +75,17 @@ Ledger::Ledger(Queryable& q, std::string schema, std::string table, MigrationSes
   m_qualified_meta = core::quote_identifier(m_schema) + "." + core::quote_identifier(meta_name(m_table));
 }
 
-bool Ledger::exists() {
+bool Ledger::exists(bool allow_vanished) {
   auto r = with_context("reading the ledger " + display_name(), [&] {
     return m_q.query("select to_regclass($1) is not null, to_regclass($2) is not null", {m_qualified, m_qualified_meta});
   });
   bool table = r[0].boolean(0), meta = r[0].boolean(1);
+  if (!table && meta && !allow_vanished)
+    throw core::Failure(fmt::format("the ledger table {} is gone but its meta table {} is still there: the ledger was "
+                                    "dropped by hand, and without it every migration would run again",
+                                    display_name(), meta_name(m_table)),
+                        "restore the ledger table from a backup, or adopt the database as it is with `autocrm-migrate "
+                        "baseline VERSION` (which recreates the ledger and records the migrations up to VERSION)");
   if (table && !meta)
     throw core::Failure(fmt::format("{} exists but has no {} table: it is not an autocrm-migrate ledger",
                                     display_name(), meta_name(m_table)),
@@ -93,23 +108,36 @@ void Ledger::check_format() {
   m_checked = true;
 }
 
-void Ledger::ensure() {
-  if (exists()) return;
+void Ledger::ensure(bool recreate) {
+  if (exists(recreate)) {
+    add_meta_primary_key();
+    return;
+  }
   write({{"create schema if not exists " + core::quote_identifier(m_schema), {}},
          {"create table if not exists " + m_qualified + k_table_columns, {}},
          {"create table if not exists " + m_qualified_meta +
-              " (format_version integer not null, oldest_reader integer not null, created_at timestamptz not null "
+              " (format_version integer primary key, oldest_reader integer not null, created_at timestamptz not null "
               "default now())",
           {}},
-         {"insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, $2)",
+         {"insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, $2) on conflict do nothing",
           {std::to_string(k_ledger_format), "1"}},
          {"comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'", {}}});
+  add_meta_primary_key();
   m_checked = true;
 }
 
-std::vector<core::LedgerRow> Ledger::rows() {
+void Ledger::add_meta_primary_key() {
+  // Meta tables of earlier releases have no primary key: one row per format version, from now on.
+  auto r = with_context("reading the ledger " + display_name(), [&] {
+    return m_q.query("select exists (select 1 from pg_catalog.pg_index where indrelid = $1::regclass and indisprimary)",
+                     {m_qualified_meta});
+  });
+  if (!r[0].boolean(0)) write("alter table " + m_qualified_meta + " add primary key (format_version)", {});
+}
+
+std::vector<core::LedgerRow> Ledger::rows(bool allow_vanished) {
   std::vector<core::LedgerRow> out;
-  if (!exists()) return out;
+  if (!exists(allow_vanished)) return out;
   auto r = with_context("reading the ledger " + display_name(), [&] {
     return m_q.query(fmt::format("select {} from {} order by version", k_row_columns, m_qualified));
   });
@@ -133,7 +161,7 @@ std::vector<core::LedgerRow> Ledger::rows_with_down(const std::vector<std::strin
   std::map<std::string, core::LedgerRow> by_version;
   for (const auto& x : r) {
     auto row = row_of(x);
-    row.down_sql = x.text(11);
+    row.down_sql = x.text(12);
     by_version.emplace(row.version, std::move(row));
   }
   out.reserve(versions.size());

@@ -31,12 +31,14 @@ public:
   // migration left in the session, and only while the migration lock is held.
   Ledger(Queryable& q, std::string schema, std::string table, MigrationSession* writer = nullptr);
 
-  // True when the ledger table exists. Throws core::Failure when it was written by a newer release.
-  bool exists();
-  // Creates the schema, table and meta table if missing, in one transaction (call under the lock).
-  void ensure();
+  // True when the ledger table exists. Throws core::Failure when it was written by a newer release,
+  // and (unless allow_vanished) when the table is gone while its meta table is still there.
+  bool exists(bool allow_vanished = false);
+  // Creates the schema, table and meta table if missing, in one transaction (call under the lock);
+  // recreate (baseline) also creates a table that vanished while its meta table remained.
+  void ensure(bool recreate = false);
   // Every row, oldest version first, without the down SQL; empty when the ledger does not exist.
-  std::vector<core::LedgerRow> rows();
+  std::vector<core::LedgerRow> rows(bool allow_vanished = false);
   // The rows of versions with the down SQL and its settings as recorded when each was applied, in
   // the order given, read in one query. Throws core::Failure for a version not in the ledger.
   std::vector<core::LedgerRow> rows_with_down(const std::vector<std::string>& versions);
@@ -69,6 +71,7 @@ private:
   std::string m_qualified, m_qualified_meta;
   bool m_checked = false;
   void check_format();
+  void add_meta_primary_key();
   // The insert of m's row: every column that comes from the file, the given state, and one more
   // column with its SQL value (which may use $10 when the caller appends a parameter).
   LedgerWrite insert_row(const core::Migration& m, const std::string& applied_from, const char* state,

@@ -95,8 +95,13 @@ public:
                              nullptr, 0))
         throw ConnectionLost(PQerrorMessage(m_conn));
       m_sent = i + 1;
-      flush_all(m_conn);
-      if (m_sent % 256 == 0) read_arrived();
+      // Flushed every 256 queries, not after each: a section of a few statements leaves in one write,
+      // which the server reads whole (so a FATAL it sends before closing reaches us, instead of a
+      // reset for data it never read); a big one never piles up in libpq's buffer.
+      if (m_sent % 256 == 0) {
+        flush_all(m_conn);
+        read_arrived();
+      }
     }
     if (!PQpipelineSync(m_conn)) throw ConnectionLost(PQerrorMessage(m_conn));
     flush_all(m_conn);
@@ -121,10 +126,16 @@ private:
     return m_batch.after[i - statements];
   }
 
+  // The session broke: what the server said last (a FATAL such as "terminating connection due to
+  // administrator command"), else what libpq saw.
+  [[noreturn]] void lost() const {
+    throw ConnectionLost(m_failure ? m_failure->diag.message : std::string(PQerrorMessage(m_conn)));
+  }
+
   // Takes one result of the query being read; nullptr ends that query's results.
   void read_one(PGresult* raw) {
     if (!raw) {
-      if (PQstatus(m_conn) == CONNECTION_BAD) throw ConnectionLost(PQerrorMessage(m_conn));
+      if (PQstatus(m_conn) == CONNECTION_BAD) lost();
       ++m_read;
       return;
     }
@@ -135,8 +146,7 @@ private:
       PipelineQuery q = query_at(m_read);
       m_failure = PipelineFailure{q.role, q.statement, diagnostics_of(raw)};
     }
-    if (PQstatus(m_conn) == CONNECTION_BAD)
-      throw ConnectionLost(m_failure ? m_failure->diag.message : std::string(PQerrorMessage(m_conn)));
+    if (PQstatus(m_conn) == CONNECTION_BAD) lost();
   }
 
   // Reads, without waiting, the results that have arrived for the queries sent so far.
@@ -150,7 +160,7 @@ private:
     for (;;) {
       PGresult* raw = PQgetResult(m_conn);
       if (!raw) {
-        if (PQstatus(m_conn) == CONNECTION_BAD) throw ConnectionLost(PQerrorMessage(m_conn));
+        if (PQstatus(m_conn) == CONNECTION_BAD) lost();
         continue;
       }
       PqResult result(raw);

@@ -46,9 +46,9 @@ Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_cod
   auto files = core::discover_migrations(config.migrations_dir());
   ReadSession s(config, reporter, "status");
   auto rows = s.ledger().rows();
-  core::Json invalid = core::Json::array();
-  if (std::any_of(rows.begin(), rows.end(), [](const core::LedgerRow& r) { return r.state == "failed"; }))
-    invalid = explain_failed_rows(s, rows);
+  // Every INVALID index of the database, whatever left it (a failed or interrupted CREATE INDEX
+  // CONCURRENTLY, by this tool or not): never used, slowing every write.
+  core::Json invalid = explain_failed_rows(s, rows);
   auto plan = core::build_plan(files, rows);
   auto summary = core::summarize(plan);
   Outcome out;
@@ -56,8 +56,8 @@ Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_cod
   for (const auto& e : plan) list.push(core::entry_json(e));
   out.report.set("command", "status").set("target", s.target().display).set("ledger", s.ledger().display_name());
   out.report.set("migrations", list).set("summary", summary_json(summary)).set("clean", summary.clean());
-  if (invalid.size() > 0) out.report.set("invalid_indexes", invalid);
-  if (exit_code && !summary.clean()) out.code = core::ExitCode::problems;
+  out.report.set("invalid_indexes", invalid);
+  if (exit_code && (!summary.clean() || invalid.size() > 0)) out.code = core::ExitCode::problems;
   return out;
 }
 
@@ -87,6 +87,11 @@ Outcome cmd_validate(const core::Config& config, Reporter& reporter) {
   out.report.set("command", "validate").set("files", static_cast<long>(files.size())).set("problems", problems);
   out.report.set("valid", problems.size() == 0);
   core::Json warnings = core::Json::array(), notes = core::Json::array();
+  for (const auto& m : files)
+    if (!m.link_target.empty())
+      warnings.push(fmt::format("{}: a symlink to {}, outside the migrations folder: the migration can change without "
+                                "a change to this repository",
+                                m.display_path(), m.link_target));
   for (const auto& w : checked.warnings) warnings.push(w);
   for (const auto& n : checked.notes) notes.push(n);
   out.report.set("warnings", warnings).set("notes", notes);

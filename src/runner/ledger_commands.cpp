@@ -60,7 +60,7 @@ Outcome cmd_baseline(const core::Config& config, Reporter& reporter, const std::
       throw core::UsageError(fmt::format("baseline {}: no migration file has this version", version));
   };
   auto p = prepare_write(config, reporter, "baseline",
-                         {.ensure_ledger = true, .dry_run = opt.dry_run, .before_connect = known});
+                         {.ensure_ledger = true, .adopt = true, .dry_run = opt.dry_run, .before_connect = known});
   std::vector<const core::Migration*> adopt;
   for (const auto& e : p.plan) {
     if (e.state == core::EntryState::failed)

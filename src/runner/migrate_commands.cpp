@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "runner/adoption_check.hpp"
 #include "runner/apply.hpp"
 #include "runner/commands.hpp"
 #include "runner/interrupt.hpp"
@@ -20,6 +21,7 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
   selection.allow_changed = opt.allow_changed;
   selection.allow_out_of_order = opt.allow_out_of_order;
   auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_up(p.plan, selection); });
+  if (p.ledger_was_missing) refuse_unrecorded_objects(*p.session, chosen, p.up_statements);
 
   Outcome out;
   out.report.set("command", "up").set("dry_run", opt.dry_run).set("target", p.session->target().display);
@@ -55,7 +57,7 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
                  const WriteOptions& opt) {
   auto p = prepare_write(config, reporter, "down", {.dry_run = opt.dry_run});
   auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_down(p.plan, sel); });
-  auto downs = downs_of(*p.session, chosen, lock_key_of(config));
+  auto downs = downs_of(*p.session, chosen, lock_key_of(config), sel.use_file_down);
 
   Outcome out;
   out.report.set("command", "down").set("dry_run", opt.dry_run).set("target", p.session->target().display);
@@ -63,10 +65,12 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
   if (!opt.dry_run && !chosen.empty())
     confirm_production(config, reporter, opt, *p.session, fmt::format("revert {} migration(s)", chosen.size()));
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    const auto& [row, statements] = downs[i];
+    const auto& [row, statements, source, note] = downs[i];
+    if (!note.empty()) reporter.progress("note: " + note);
     if (opt.dry_run) {
       reporter.progress(fmt::format("would revert {}_{} ({} statements)", row.version, row.name, statements.size()));
-      list.push(applied_json({row.version, row.name, statements.size(), row.down_transaction, 0}));
+      list.push(applied_json({row.version, row.name, statements.size(), row.down_transaction, 0})
+                    .set("down_from", source).set("note", note.empty() ? core::Json() : core::Json(note)));
       continue;
     }
     throw_if_interrupted(fmt::format("before reverting {}_{}: {} migration(s) of this run were reverted, not it",
@@ -74,7 +78,7 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
     reporter.progress(fmt::format("reverting {}_{}", row.version, row.name));
     auto done = apply_down(*p.session, row, statements, recorded_file(*chosen[i]), timeouts_of(config));
     reporter.progress(fmt::format("reverted {}_{} in {} ms", row.version, row.name, done.duration_ms));
-    list.push(applied_json(done));
+    list.push(applied_json(done).set("down_from", source).set("note", note.empty() ? core::Json() : core::Json(note)));
   }
   out.report.set("migrations", list);
   if (chosen.empty()) reporter.progress("nothing to revert");
@@ -104,7 +108,10 @@ const core::PlanEntry& redo_target(Prepared& p, const WriteOptions& opt) {
 Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOptions& opt) {
   auto p = prepare_write(config, reporter, "redo", {.parse = true, .dry_run = opt.dry_run});
   const core::PlanEntry& e = redo_target(p, opt);
-  auto [row, down_statements] = downs_of(*p.session, {&e}, lock_key_of(config)).front();
+  auto down = std::move(downs_of(*p.session, {&e}, lock_key_of(config), false).front());
+  if (!down.note.empty()) reporter.progress("note: " + down.note);
+  const auto& row = down.row;
+  const auto& down_statements = down.statements;
   const auto& up_statements = p.up_statements.at(e.version);
 
   Outcome out;

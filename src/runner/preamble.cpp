@@ -56,17 +56,14 @@ Prepared prepare_write(const core::Config& config, Reporter& reporter, const std
   Prepared p;
   p.interrupts = std::make_unique<InterruptGuard>();
   if (options.discover) p.files = core::discover_migrations(config.migrations_dir());
-  if (options.parse)
-    p.up_statements =
-        parse_all(p.files, lock_key_of(config), reporter);
+  if (options.parse) p.up_statements = parse_all(p.files, lock_key_of(config), reporter);
   if (options.before_connect) options.before_connect(p.files);
   p.session = std::make_unique<WriteSession>(config, reporter, command);
   cancel_target(&p.session->db());
-  if (!options.dry_run) {
-    p.lock = take_lock(config, *p.session);
-    if (options.ensure_ledger) p.session->ledger().ensure();
-  }
-  p.plan = core::build_plan(p.files, p.session->ledger().rows());
+  if (!options.dry_run) p.lock = take_lock(config, *p.session);
+  p.ledger_was_missing = !p.session->ledger().exists(options.adopt);
+  if (!options.dry_run && options.ensure_ledger) p.session->ledger().ensure(options.adopt);
+  p.plan = core::build_plan(p.files, p.session->ledger().rows(options.adopt));
   return p;
 }
 

@@ -23,6 +23,7 @@ struct PreambleOptions {
   bool discover = true;        // read the migration files (repair does not need them)
   bool parse = false;          // split every section before connecting (a syntax error touches nothing)
   bool ensure_ledger = false;  // create the ledger if missing (not on dry runs)
+  bool adopt = false;          // baseline: a ledger table that vanished (its meta table left) may be recreated
   bool dry_run = false;        // no lock, no ledger creation
   // Called with the files before connecting, for checks of the command's own arguments.
   std::function<void(const std::vector<core::Migration>&)> before_connect = {};
@@ -35,6 +36,7 @@ struct Prepared {
   std::map<std::string, core::StatementList> up_statements;  // by version, when parsed
   std::unique_ptr<WriteSession> session;
   std::unique_ptr<db::MigrationLock> lock;  // empty on dry runs
+  bool ledger_was_missing = false;          // there was no ledger before this command
   std::vector<core::PlanEntry> plan;
 };
 

@@ -36,27 +36,59 @@ std::string recorded_file(const core::PlanEntry& e) {
   return e.file ? e.file->display_path() : fmt::format("{}_{}.sql (as recorded in the ledger)", e.version, e.name);
 }
 
-std::vector<std::pair<core::LedgerRow, core::StatementList>> downs_of(
-    WriteSession& s, const std::vector<const core::PlanEntry*>& entries, std::int64_t lock_key) {
+namespace {
+
+// The down SQL of e as the file has it now (--use-file-down), in place of the recorded one.
+core::StatementList file_down(const core::PlanEntry& e, core::LedgerRow& row, std::int64_t lock_key,
+                              std::vector<core::UsageError>& errors) {
+  auto checked = core::check_migration_section(*e.file, e.file->down, "down", lock_key);
+  errors.insert(errors.end(), checked.report.errors.begin(), checked.report.errors.end());
+  row.down_sql = std::string(e.file->down.body);
+  row.down_transaction = e.file->down.transaction;
+  row.down_line = e.file->down.body_line;
+  return std::move(checked.statements);
+}
+
+// Says when the recorded down SQL is not the file's down section any more.
+std::string recorded_note(const core::PlanEntry& e, const core::LedgerRow& row) {
+  std::string label = fmt::format("{}_{}", e.version, e.name);
+  if (!e.file) return fmt::format("{}: its file is gone: reverting it with the down SQL recorded in the ledger", label);
+  if (e.file->down.body != row.down_sql)
+    return fmt::format("{}: the down section of {} differs from the one recorded when it was applied: reverting with the "
+                       "recorded one (--use-file-down takes the file's)",
+                       label, e.file->display_path());
+  return {};
+}
+
+}  // namespace
+
+std::vector<Down> downs_of(WriteSession& s, const std::vector<const core::PlanEntry*>& entries, std::int64_t lock_key,
+                           bool use_file_down) {
   std::vector<std::string> versions;
   for (const auto* e : entries) versions.push_back(e->version);
   auto rows = s.ledger().rows_with_down(versions);
-  std::vector<std::pair<core::LedgerRow, core::StatementList>> out;
+  std::vector<Down> out;
   std::vector<core::UsageError> errors;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     std::string file = recorded_file(*entries[i]);
     try {
-      auto statements = core::split_statements(rows[i].down_sql, file, rows[i].down_line);
-      auto report = core::check_section(statements, {file, "down", rows[i].down_transaction, lock_key});
-      errors.insert(errors.end(), report.errors.begin(), report.errors.end());
-      for (const auto& w : report.warnings) s.reporter().progress("warning: " + w);
-      out.emplace_back(std::move(rows[i]), std::move(statements));
+      Down d{std::move(rows[i]), {}, use_file_down ? "file" : "ledger", {}};
+      if (use_file_down) {
+        d.statements = file_down(*entries[i], d.row, lock_key, errors);
+      } else {
+        d.note = recorded_note(*entries[i], d.row);
+        d.statements = core::split_statements(d.row.down_sql, file, d.row.down_line);
+        auto report = core::check_section(d.statements, {file, "down", d.row.down_transaction, lock_key});
+        errors.insert(errors.end(), report.errors.begin(), report.errors.end());
+        for (const auto& w : report.warnings) s.reporter().progress("warning: " + w);
+      }
+      out.push_back(std::move(d));
     } catch (const core::UsageError& e) {
       errors.push_back(e);
     }
   }
   // Checked before anything is reverted: the recorded SQL may predate the checks.
-  if (!errors.empty()) throw core::combine_errors(errors, "problems in the recorded down SQL; nothing was reverted");
+  if (!errors.empty()) throw core::combine_errors(errors, "problems in the down SQL; nothing was reverted");
   return out;
 }
 

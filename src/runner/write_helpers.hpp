@@ -43,10 +43,18 @@ core::Json applied_json(const Applied& a);
 // The file an entry came from, or what the ledger recorded of it when the file is gone.
 std::string recorded_file(const core::PlanEntry& e);
 
-// The down SQL recorded for each entry, split into statements and checked against how it runs
-// (core::check_section): one query for all of them, not one round trip per migration. Throws
+// What a migration is reverted with.
+struct Down {
+  core::LedgerRow row;              // its ledger row (down SQL and settings as used)
+  core::StatementList statements;   // split and checked
+  std::string source;               // "ledger" (as recorded when applied) or "file" (--use-file-down)
+  std::string note;                 // set when the recorded SQL is not the file's any more, or the file is gone
+};
+
+// The down SQL of each entry (recorded in the ledger, read in one query; or the file's with
+// use_file_down), split and checked against how it runs (core::check_section). Throws
 // core::UsageError naming every problem before anything is reverted.
-std::vector<std::pair<core::LedgerRow, core::StatementList>> downs_of(
-    WriteSession& s, const std::vector<const core::PlanEntry*>& entries, std::int64_t lock_key);
+std::vector<Down> downs_of(WriteSession& s, const std::vector<const core::PlanEntry*>& entries, std::int64_t lock_key,
+                           bool use_file_down);
 
 }  // namespace runner
