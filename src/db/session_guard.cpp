@@ -16,7 +16,9 @@ constexpr std::string_view k_lock_check =
 
 // The kill check for the session (PostgreSQL 14+), and the timeouts within the current transaction.
 constexpr std::string_view k_kill_check =
-    "select pg_catalog.set_config('client_connection_check_interval', '1000', false)";
+    "select pg_catalog.set_config('client_connection_check_interval', '1000', false),"
+    " pg_catalog.set_config('tcp_keepalives_idle', '10', false), pg_catalog.set_config('tcp_keepalives_interval', '5', "
+    "false), pg_catalog.set_config('tcp_keepalives_count', '3', false)";
 constexpr std::string_view k_local_timeouts =
     "select pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('statement_timeout', $2, true)";
 

@@ -66,7 +66,9 @@ private:
 // touching the shared test server. As root it runs as the postgres user.
 class OwnServer {
 public:
-  explicit OwnServer(const std::string& host_auth = "trust") {
+  // listen: the addresses the server listens on; host_auth: its pg_hba method for TCP.
+  explicit OwnServer(const std::string& host_auth = "trust", std::string listen = "127.0.0.1")
+      : m_listen(std::move(listen)) {
     const char* bin = std::getenv("AUTOCRM_TEST_PGBIN");
     REQUIRE_MESSAGE(bin, "AUTOCRM_TEST_PGBIN is not set: run the tests through scripts/test");
     m_bin = bin;
@@ -105,7 +107,7 @@ public:
   void start() {
     int rc = run_command({m_bin + "/pg_ctl", "-D", (m_root / "data").string(), "-l", (m_root / "log").string(), "-w",
                           "-t", "60", "-o",
-                          "-p " + m_port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" +
+                          "-p " + m_port + " -c listen_addresses=" + m_listen + " -c unix_socket_directories=" +
                               (m_root / "sock").string() + " -c fsync=off -c max_connections=40",
                           "start"},
                          m_root / "commands.log");
@@ -124,6 +126,10 @@ public:
     return "postgresql://" + userinfo + "@127.0.0.1:" + m_port + "/" + db;
   }
   const std::string& port() const { return m_port; }
+  // Adds a line to pg_hba.conf (read at the next start).
+  void allow(const std::string& hba_line) const {
+    std::ofstream(m_root / "data" / "pg_hba.conf", std::ios::app) << hba_line << "\n";
+  }
   std::string log() const { return slurp(m_root / "log"); }
   void exec(const std::string& db, const std::string& sql) const {
     pqxx::connection c(conninfo(db));
@@ -138,7 +144,7 @@ public:
   }
 
 private:
-  std::string m_bin, m_port;
+  std::string m_bin, m_port, m_listen;
   fs::path m_root;
 };
 
