@@ -9,34 +9,42 @@ namespace db {
 
 namespace {
 
-// pg_locks shows a bigint advisory key as classid (high half) and objid (low half), objsubid 1.
+// Proves the session holds its advisory lock without reading pg_locks (which copies the whole lock
+// table): releasing it succeeds only for its holder, who takes it back at once. Anyone who slipped
+// in between makes the second call fail: either way a false means the run must stop.
 constexpr std::string_view k_lock_check =
-    "select 1 / count(*) from pg_catalog.pg_locks where locktype = 'advisory' and granted"
-    " and pid = pg_catalog.pg_backend_pid() and classid::bigint = $1 and objid::bigint = $2 and objsubid = 1";
+    "select 1 / (case when pg_catalog.pg_advisory_unlock($1::bigint) then pg_catalog.pg_try_advisory_lock($1::bigint) "
+    "else false end)::int";
 
-// The kill check for the session (PostgreSQL 14+), and the timeouts within the current transaction.
-constexpr std::string_view k_kill_check =
-    "select pg_catalog.set_config('client_connection_check_interval', '1000', false),"
-    " pg_catalog.set_config('tcp_keepalives_idle', '10', false), pg_catalog.set_config('tcp_keepalives_interval', '5', "
-    "false), pg_catalog.set_config('tcp_keepalives_count', '3', false)";
-constexpr std::string_view k_local_timeouts =
-    "select pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('statement_timeout', $2, true)";
+// The kill checks of the session: TCP keepalives, and (PostgreSQL 14+) the client connection check.
+#define AUTOCRM_KEEPALIVES                                                                               \
+  "pg_catalog.set_config('tcp_keepalives_idle', '10', false), pg_catalog.set_config('tcp_keepalives_interval', " \
+  "'5', false), pg_catalog.set_config('tcp_keepalives_count', '3', false)"
+#define AUTOCRM_CONNECTION_CHECK "pg_catalog.set_config('client_connection_check_interval', '1000', false), "
+#define AUTOCRM_LOCAL_TIMEOUTS \
+  ", pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('statement_timeout', $2, true)"
+// One query for all of them; with the tool's timeouts for the rest of the transaction, or without.
+constexpr std::string_view k_settings[2][2] = {
+    {"select " AUTOCRM_KEEPALIVES, "select " AUTOCRM_KEEPALIVES AUTOCRM_LOCAL_TIMEOUTS},
+    {"select " AUTOCRM_CONNECTION_CHECK AUTOCRM_KEEPALIVES,
+     "select " AUTOCRM_CONNECTION_CHECK AUTOCRM_KEEPALIVES AUTOCRM_LOCAL_TIMEOUTS}};
 
 }  // namespace
 
 std::vector<PipelineQuery> MigrationSession::restore_queries(bool within_transaction) const {
-  std::vector<PipelineQuery> out{{"reset role", {}, QueryRole::reset},
-                                 {"set session authorization default", {}, QueryRole::reset},
+  // SET SESSION AUTHORIZATION DEFAULT puts back the login as session and current user; RESET ALL
+  // every setting, the role included, as it was when the session started.
+  std::vector<PipelineQuery> out{{"set session authorization default", {}, QueryRole::reset},
                                  {"reset all", {}, QueryRole::reset}};
-  if (server_version() >= 140000) out.push_back({k_kill_check, {}, QueryRole::reset});
-  if (within_transaction)
-    out.push_back({k_local_timeouts, {m_settings.lock_timeout, m_settings.statement_timeout}, QueryRole::reset});
+  std::string_view settings = k_settings[server_version() >= 140000 ? 1 : 0][within_transaction ? 1 : 0];
+  Params params;
+  if (within_transaction) params = {m_settings.lock_timeout, m_settings.statement_timeout};
+  out.push_back({settings, std::move(params), QueryRole::reset});
   return out;
 }
 
 PipelineQuery MigrationSession::lock_check_query() const {
-  auto key = static_cast<std::uint64_t>(m_lock_key.value_or(0));
-  return {k_lock_check, {std::to_string(key >> 32), std::to_string(key & 0xffffffffULL)}, QueryRole::lock_check};
+  return {k_lock_check, {std::to_string(m_lock_key.value_or(0))}, QueryRole::lock_check};
 }
 
 std::optional<PipelineFailure> MigrationSession::tool_write(std::vector<PipelineQuery> writes, bool check_lock) {

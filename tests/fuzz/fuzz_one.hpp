@@ -14,6 +14,7 @@
 #include "check/declaration.hpp"
 #include "core/error.hpp"
 #include "core/migration.hpp"
+#include "core/section_check.hpp"
 
 namespace fuzz {
 
@@ -32,9 +33,15 @@ inline void migration_one(std::string_view input) {
     if (m.up.body.find('\0') != std::string::npos || m.down.body.find('\0') != std::string::npos) std::abort();
     for (const auto* section : {&m.up, &m.down}) {
       if (section->irreversible) continue;
-      for (const auto& st : core::section_statements(m, *section)) {
+      auto statements = core::section_statements(m, *section);
+      for (const auto& st : statements) {
         // Every statement has text and a line inside its section.
         if (st.sql.empty() || st.line < section->body_line) std::abort();
+      }
+      // The classification reads parse trees of whatever was accepted; it never throws.
+      for (bool transactional : {true, false}) {
+        auto copy = statements;
+        core::check_section(copy, {m.display_path(), "up", transactional, 42});
       }
     }
   } catch (const core::UsageError&) {
