@@ -64,7 +64,9 @@ constexpr const char* k_table_columns = R"( (
   applied_by text not null default current_user,
   execution_ms bigint not null default 0,
   baseline boolean not null default false,
-  error text
+  error text,
+  up_sql text,
+  up_line integer not null default 0
 ))";
 
 }  // namespace
@@ -100,6 +102,7 @@ void Ledger::check_format() {
   });
   int oldest_reader = r[0].is_null(1) ? 1 : static_cast<int>(r[0].integer(1));
   int format = r[0].is_null(0) ? 1 : static_cast<int>(r[0].integer(0));
+  m_format = format;
   if (oldest_reader > k_ledger_format)
     throw core::Failure(fmt::format("the ledger {} has format {}, written by a newer autocrm-migrate (this one reads "
                                     "format {})",
@@ -111,6 +114,7 @@ void Ledger::check_format() {
 void Ledger::ensure(bool recreate) {
   if (exists(recreate)) {
     add_meta_primary_key();
+    if (m_format < k_ledger_format) upgrade();
     return;
   }
   write({{"create schema if not exists " + core::quote_identifier(m_schema), {}},
@@ -124,6 +128,16 @@ void Ledger::ensure(bool recreate) {
          {"comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'", {}}});
   add_meta_primary_key();
   m_checked = true;
+  m_format = k_ledger_format;
+}
+
+void Ledger::upgrade() {
+  // Format 2 (2026-12): the up SQL as applied, for replaying a database's history (drift, trace).
+  // Readers of format 1 read a format 2 ledger unchanged: oldest_reader stays 1.
+  write({{"alter table " + m_qualified + " add column if not exists up_sql text", {}},
+         {"alter table " + m_qualified + " add column if not exists up_line integer not null default 0", {}},
+         {"insert into " + m_qualified_meta + " (format_version, oldest_reader) values ($1, 1) on conflict do nothing",
+          {std::to_string(k_ledger_format)}}});
 }
 
 void Ledger::add_meta_primary_key() {
@@ -173,17 +187,42 @@ std::vector<core::LedgerRow> Ledger::rows_with_down(const std::vector<std::strin
   return out;
 }
 
+namespace {
+
+std::optional<std::string> recorded_up_sql(const core::Migration& m) {
+  if (m.up.body.size() > k_max_recorded_up_sql) return std::nullopt;
+  return std::string(m.up.body);
+}
+
+}  // namespace
+
+std::vector<RecordedUp> Ledger::recorded_ups() {
+  std::vector<RecordedUp> out;
+  if (!exists()) return out;
+  // A format 1 ledger has no up SQL: every row says so (up_sql NULL), replay takes the files.
+  std::string up = m_format >= 2 ? "up_sql, up_line" : "null::text, 0";
+  auto r = with_context("reading the ledger " + display_name(), [&] {
+    return m_q.query(fmt::format("select version, name, checksum, state, up_transaction, {} from {} order by version",
+                                 up, m_qualified));
+  });
+  for (const auto& row : r)
+    out.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.boolean(4),
+                   row.is_null(5) ? std::nullopt : std::optional<std::string>(row.text(5)),
+                   static_cast<int>(row.integer(6))});
+  return out;
+}
+
 LedgerWrite Ledger::insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
                                const char* extra_column, const std::string& extra_value) const {
   return LedgerWrite{
       fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
-                  "down_line, irreversible, applied_by, {}) values ($1, $2, $3, '{}', $4, $5, $6, $7, $8, "
-                  "current_user || ' (' || $9 || ')', {})",
+                  "down_line, irreversible, applied_by, up_sql, up_line, {}) values ($1, $2, $3, '{}', $4, $5, $6, $7, "
+                  "$8, current_user || ' (' || $9 || ')', $10, $11, {})",
                   m_qualified, extra_column, state, extra_value),
       {m.version, m.name, m.checksum, m.up.transaction ? "true" : "false",
        m.down.irreversible ? std::nullopt : std::optional<std::string>(m.down.body),
        m.down.transaction ? "true" : "false", std::to_string(m.down.body_line), m.down.irreversible ? "true" : "false",
-       applied_from}};
+       applied_from, recorded_up_sql(m), std::to_string(m.up.body_line)}};
 }
 
 void Ledger::write(const std::vector<std::pair<std::string, Params>>& writes, bool check_lock) {
@@ -217,7 +256,7 @@ LedgerWrite Ledger::record_reverted(const std::string& version) const {
 void Ledger::mark_started(const core::Migration& m, const std::string& applied_from, const std::string& direction) {
   std::string error = fmt::format("{} section started outside a transaction and did not finish", direction);
   if (direction == "up") {
-    auto insert = insert_row(m, applied_from, "failed", "error", "$10");
+    auto insert = insert_row(m, applied_from, "failed", "error", "$12");
     insert.params.push_back(error);
     write(insert.sql, insert.params);
   } else {
@@ -265,19 +304,19 @@ std::string array_literal(const std::vector<std::optional<std::string>>& items) 
 void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from) {
   // One statement for every row (all or none), its columns as arrays: the same values insert_row
   // writes for one migration, in the same order.
-  std::vector<std::vector<std::optional<std::string>>> columns(8);
+  std::vector<std::vector<std::optional<std::string>>> columns(11);
   for (const auto* m : migrations) {
     LedgerWrite row = insert_row(*m, applied_from, "applied", "baseline", "true");
     for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(row.params[c]);
   }
   Params arrays;
-  for (const auto& c : columns) arrays.push_back(array_literal(c));
-  arrays.push_back(applied_from);
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    arrays.push_back(c == 8 ? std::optional<std::string>(applied_from) : array_literal(columns[c]));
   write(fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
-                    "down_line, irreversible, applied_by, baseline) "
-                    "select v, n, c, 'applied', u, d, dt, dl, i, current_user || ' (' || $9 || ')', true "
+                    "down_line, irreversible, applied_by, up_sql, up_line, baseline) "
+                    "select v, n, c, 'applied', u, d, dt, dl, i, current_user || ' (' || $9 || ')', us, ul, true "
                     "from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], "
-                    "$7::integer[], $8::boolean[]) as r(v, n, c, u, d, dt, dl, i)",
+                    "$7::integer[], $8::boolean[], $10::text[], $11::integer[]) as r(v, n, c, u, d, dt, dl, i, us, ul)",
                     m_qualified),
         arrays);
 }

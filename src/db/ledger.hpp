@@ -12,7 +12,12 @@
 namespace db {
 
 // The ledger's layout version, stored in its meta table; bump it when the table changes shape.
-inline constexpr int k_ledger_format = 1;
+// 2: the up SQL as applied (up_sql, up_line).
+inline constexpr int k_ledger_format = 2;
+
+// Up sections larger than this are not recorded in the ledger (up_sql stays NULL): replaying them
+// takes the file, when its checksum still matches. Keeps a big migration's memory near its size.
+inline constexpr std::size_t k_max_recorded_up_sql = 4 << 20;
 
 // A write to the ledger that travels in a migration's own pipeline (same transaction).
 struct LedgerWrite {
@@ -20,6 +25,14 @@ struct LedgerWrite {
   Params params;
   // The pipeline query for it; valid while this LedgerWrite lives.
   PipelineQuery query() const { return {sql, params, QueryRole::bookkeeping, 0}; }
+};
+
+// What the ledger recorded of a migration's up section, for replaying a database's history.
+struct RecordedUp {
+  std::string version, name, checksum, state;
+  bool transaction = true;
+  std::optional<std::string> sql;  // NULL: not recorded (a format 1 ledger, or a section over 4 MB)
+  int line = 0;                    // line of the section's body in the file as applied
 };
 
 // Reads and writes the ledger table (default autocrm_migrate.schema_migrations) over a session:
@@ -42,6 +55,9 @@ public:
   // The rows of versions with the down SQL and its settings as recorded when each was applied, in
   // the order given, read in one query. Throws core::Failure for a version not in the ledger.
   std::vector<core::LedgerRow> rows_with_down(const std::vector<std::string>& versions);
+
+  // Every row's recorded up section, oldest version first (empty when there is no ledger).
+  std::vector<RecordedUp> recorded_ups();
 
   // The insert that records m as applied, for the same pipeline/transaction as its up section.
   // Its execution time is measured by the server from the transaction's start.
@@ -70,8 +86,10 @@ private:
   std::string m_schema, m_table;
   std::string m_qualified, m_qualified_meta;
   bool m_checked = false;
+  int m_format = 0;
   void check_format();
   void add_meta_primary_key();
+  void upgrade();
   // The insert of m's row: every column that comes from the file, the given state, and one more
   // column with its SQL value (which may use $10 when the caller appends a parameter).
   LedgerWrite insert_row(const core::Migration& m, const std::string& applied_from, const char* state,

@@ -35,7 +35,10 @@ TEST_CASE("up applies every pending migration with its ledger row - status shows
   CHECK(db.ledger_rows() == 3);
   CHECK(db.scalar("select count(*) from autocrm_migrate.schema_migrations where state = 'applied' and checksum ~ "
                   "'^[0-9a-f]{64}$' and applied_by like 'postgres (%@%)'") == "3");
-  CHECK(db.scalar("select format_version from autocrm_migrate.schema_migrations_meta") == "1");
+  CHECK(db.scalar("select format_version from autocrm_migrate.schema_migrations_meta") == "2");
+  // Format 2 records each up section as applied, for replaying the database's history.
+  CHECK(db.scalar("select up_sql from autocrm_migrate.schema_migrations where version = '20260101000200'") ==
+        "create index concurrently widgets_name_idx on widgets (name);\n\n");
   auto status = run_tool(with_url(db, {"status", "--exit-code"}), ws.path());
   CHECK_EXIT(status, 0);
   CHECK(status.out.find("3 applied (clean)") != std::string::npos);

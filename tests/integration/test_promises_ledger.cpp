@@ -149,3 +149,29 @@ TEST_CASE("an INVALID index skipped by CREATE INDEX CONCURRENTLY IF NOT EXISTS f
   auto status = run_tool(with_url(db.url(), {"status"}), ws.path());
   CHECK(contains(status.out, "drop index concurrently public.widgets_name_key"));
 }
+
+TEST_CASE("a format 1 ledger is upgraded in place by the next writing command - its rows kept, new rows record their "
+          "up SQL") {
+  it::Workspace ws;
+  ws.add_fixture("basic");
+  it::TestDatabase db;
+  // The ledger as release 0.1.0 created it (format 1: no up_sql, a meta table without a primary key).
+  exec(db, "create schema autocrm_migrate; create table autocrm_migrate.schema_migrations (version text primary key, "
+           "name text not null, checksum text not null, state text not null default 'applied' check (state in "
+           "('applied', 'failed')), up_transaction boolean not null default true, down_sql text, down_transaction "
+           "boolean not null default true, down_line integer not null default 0, irreversible boolean not null default "
+           "false, applied_at timestamptz not null default now(), applied_by text not null default current_user, "
+           "execution_ms bigint not null default 0, baseline boolean not null default false, error text); "
+           "create table autocrm_migrate.schema_migrations_meta (format_version integer not null, oldest_reader "
+           "integer not null, created_at timestamptz not null default now()); "
+           "insert into autocrm_migrate.schema_migrations_meta (format_version, oldest_reader) values (1, 1)");
+  CHECK_EXIT(run_tool(with_url(db.url(), {"baseline", "20260101000000"}), ws.path()), 0);
+  CHECK(db.scalar("select string_agg(format_version::text, ',' order by format_version) from "
+                  "autocrm_migrate.schema_migrations_meta") == "1,2");
+  CHECK(db.scalar("select count(*) from pg_index where indrelid = 'autocrm_migrate.schema_migrations_meta'::regclass "
+                  "and indisprimary") == "1");
+  exec(db, "create table widgets (id bigint generated always as identity primary key, name text not null)");
+  CHECK_EXIT(run_tool(with_url(db.url(), {"up", "--step", "1"}), ws.path()), 0);
+  CHECK(db.scalar("select up_sql like 'alter table widgets add column color%' from autocrm_migrate.schema_migrations "
+                  "where version = '20260101000100'") == "t");
+}
