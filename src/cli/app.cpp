@@ -33,6 +33,8 @@ constexpr std::pair<core::Key, const char*> k_config_flags[] = {
     {core::Key::statement_timeout, "statement_timeout for each migration, e.g. 15min"},
     {core::Key::lock_wait, "how long to wait for another run's migration lock, e.g. 60s"},
     {core::Key::lock_retries, "retry a migration that hit lock_timeout this many times, with backoff"},
+    {core::Key::strict_names, "true: only YYYYMMDDHHMMSS_lowercase_name.sql file names (others are errors)"},
+    {core::Key::supabase_ledger, "true: also write the Supabase CLI's ledger in each migration's transaction"},
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
@@ -60,6 +62,7 @@ int run_command(const Command& command, const Handler& handler, const GlobalOpti
   ConsoleReporter reporter(format);
   try {
     core::Config config = load_config(g);
+    if (!config.detected_migrations_dir().empty()) reporter.progress(config.detected_migrations_dir());
     RunContext ctx{config, reporter, g, format};
     return handler(ctx);
   } catch (const core::Error& e) {

@@ -105,16 +105,26 @@ Command repair_command() {
 }
 
 Command baseline_command() {
-  return {"baseline", "adopt an existing database: record every migration up to VERSION as applied without running it",
+  return {"baseline", "adopt an existing database: record every migration up to VERSION, or what another tool's ledger (--from) says it applied, as applied without running it",
           [](CLI::App& sub) -> Handler {
             struct Opt {
-              std::string version;
+              std::string version, from, from_table;
               runner::WriteOptions write;
             };
             auto o = options_of<Opt>();
-            sub.add_option("VERSION", o->version, "the newest version the database already has")->required();
+            sub.add_option("VERSION", o->version, "the newest version the database already has (not with --from)");
+            sub.add_option("--from", o->from,
+                           "read what another tool applied from its ledger: supabase, dbmate, golang-migrate, flyway");
+            sub.add_option("--from-table", o->from_table,
+                           "that tool's ledger table as SCHEMA.TABLE when not its default");
             add_dry_run(sub, o->write, "print what would be recorded; change nothing");
             return [o](RunContext& ctx) {
+              if (o->from.empty() == o->version.empty())
+                throw core::UsageError("baseline needs either VERSION or --from TOOL",
+                                       "e.g. `baseline 20260101000000` or `baseline --from supabase`");
+              if (!o->from.empty())
+                return finish(ctx, runner::cmd_baseline_from(ctx.config, ctx.reporter, o->from, o->from_table,
+                                                             confirmed(o->write, ctx)));
               return finish(ctx, runner::cmd_baseline(ctx.config, ctx.reporter, o->version, confirmed(o->write, ctx)));
             };
           }};

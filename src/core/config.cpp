@@ -222,6 +222,16 @@ Config Config::load(const LoadOptions& options) {
     config.assign(spec, value, "flag " + flag_for(spec.name));
   }
 
+  // A Supabase project keeps its migrations in supabase/migrations/: taken when nothing else is set.
+  if (config.value(Key::migrations_dir).origin == "default") {
+    std::error_code ec;
+    if (!fs::exists(config.m_project_dir / "migrations", ec) &&
+        fs::is_directory(config.m_project_dir / "supabase" / "migrations", ec)) {
+      config.assign(spec_of(Key::migrations_dir), "supabase/migrations", "detected: no migrations/, supabase/migrations/ exists");
+      config.m_detected_dir = "note: using supabase/migrations/ (there is no migrations/ folder; set migrations_dir to choose)";
+    }
+  }
+
   const std::string& url = config.database_url();
   register_secret(password_of(url));
   register_secret(percent_decode(password_of(url)));

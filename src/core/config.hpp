@@ -77,6 +77,12 @@ public:
   const std::string& local_database() const { return text(Key::local_database); }
   // The declaration file `check` compares with.
   std::filesystem::path declaration() const { return path(Key::declaration); }
+  // True when only `new`'s strict file names are accepted.
+  bool strict_names() const { return number(Key::strict_names) != 0; }
+  // True when each migration also writes the Supabase CLI's ledger row.
+  bool supabase_ledger() const { return number(Key::supabase_ledger) != 0; }
+  // Set when migrations_dir was not configured and supabase/migrations/ was taken: the note to show.
+  const std::string& detected_migrations_dir() const { return m_detected_dir; }
 
   // The effective value of key as text, with its origin (for `config show` and messages).
   const ConfigValue& value(Key key) const { return m_values[static_cast<std::size_t>(key)]; }
@@ -98,6 +104,7 @@ private:
   std::optional<std::filesystem::path> m_file;
   ConfigValue m_env;
   std::vector<Suppression> m_suppressions;
+  std::string m_detected_dir;
 
   const std::string& text(Key key) const { return value(key).text; }
   std::int64_t number(Key key) const { return m_numbers[static_cast<std::size_t>(key)]; }

@@ -22,7 +22,7 @@ const std::vector<KeySpec>& config_keys() {
       {Key::database_url, "database_url", ValueType::string, "",
        "PostgreSQL URL or conninfo; empty: the libpq environment (PGHOST...) if set, else the embedded local database",
        true},
-      {Key::migrations_dir, "migrations_dir", ValueType::path, "migrations", "folder of YYYYMMDDHHMMSS_name.sql files"},
+      {Key::migrations_dir, "migrations_dir", ValueType::path, "migrations", "folder of migration files (VERSION_name.sql); unset: migrations/, or supabase/migrations/ when only that exists"},
       {Key::templates_dir, "templates_dir", ValueType::path, "templates", "folder of templates for `new`"},
       {Key::ledger_schema, "ledger_schema", ValueType::identifier, "autocrm_migrate", "schema of the ledger table"},
       {Key::ledger_table, "ledger_table", ValueType::identifier, "schema_migrations", "ledger table name"},
@@ -43,6 +43,12 @@ const std::vector<KeySpec>& config_keys() {
        "database name in the embedded local PostgreSQL"},
       {Key::declaration, "declaration", ValueType::path, "schema/autocrm.schema.toml",
        "the documented schema that `check` compares the database with"},
+      {Key::strict_names, "strict_names", ValueType::boolean, "false",
+       "file names must be `new`'s YYYYMMDDHHMMSS_lowercase_name.sql (a valid UTC time): other names, accepted with a "
+       "warning as dbmate and the Supabase CLI accept them, become errors"},
+      {Key::supabase_ledger, "supabase_ledger", ValueType::boolean, "false",
+       "also write the Supabase CLI's ledger (supabase_migrations.schema_migrations) in each migration's transaction, "
+       "so `supabase migration list` agrees with `status`"},
   };
   return keys;
 }

@@ -26,10 +26,12 @@ enum class Key : std::size_t {
   local_dir,
   local_database,
   declaration,
+  strict_names,
+  supabase_ledger,
 };
 
 // How many keys there are.
-inline constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::declaration) + 1;
+inline constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::supabase_ledger) + 1;
 
 // The kind of value a configuration key holds.
 enum class ValueType { string, path, duration, boolean, count, identifier };

@@ -92,9 +92,10 @@ std::string link_outside(const fs::path& path, const fs::path& dir) {
 
 }  // namespace
 
-std::vector<Migration> discover_migrations(const fs::path& dir) {
+Discovered discover(const fs::path& dir, NameRules rules) {
   std::vector<fs::path> files = list_sql_files(dir);
-  std::vector<Migration> out;
+  Discovered found;
+  std::vector<Migration>& out = found.files;
   std::vector<UsageError> problems;
   std::map<std::string, std::string> seen;  // version -> file
   for (const auto& path : files) {
@@ -110,7 +111,15 @@ std::vector<Migration> discover_migrations(const fs::path& dir) {
         throw UsageError(fmt::format("{}: bad migration file name: the extension must be '.sql' in lowercase",
                                      path.generic_string()),
                          "rename the file");
-      auto m = parse_migration(read_file(path), path.filename().string(), path);
+      const std::string file_name = path.filename().string();
+      if ((file_name[0] < '0' || file_name[0] > '9') && rules == NameRules::compatible) {
+        found.skipped.push_back(fmt::format("{}: ignored: not a migration file name (it must start with the version's "
+                                            "digits, e.g. 20260101000000_name.sql), as dbmate and the Supabase CLI "
+                                            "ignore it",
+                                            path.generic_string()));
+        continue;
+      }
+      auto m = parse_migration(read_file(path), file_name, path, rules);
       m.link_target = link_outside(path, dir);
       if (auto it = seen.find(m.version); it != seen.end()) {
         throw UsageError(fmt::format("{}: duplicate version {} (also {})", m.display_path(), m.version, it->second),
@@ -124,7 +133,21 @@ std::vector<Migration> discover_migrations(const fs::path& dir) {
   }
   if (!problems.empty()) throw combine_errors(problems, "migration files are invalid");
   std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
-  return out;
+  for (const auto& m : out) found.warnings.insert(found.warnings.end(), m.warnings.begin(), m.warnings.end());
+  // Versions compare as text (as the other tools compare them): 9_x sorts after 10_x.
+  for (std::size_t i = 1; i < out.size(); ++i)
+    if (out[i].version.size() != out[0].version.size()) {
+      found.warnings.push_back(fmt::format("{} and {}: versions of different lengths ({} and {} digits) sort as text, "
+                                           "not as numbers: pad them to one width",
+                                           out[0].display_path(), out[i].display_path(), out[0].version.size(),
+                                           out[i].version.size()));
+      break;
+    }
+  return found;
+}
+
+std::vector<Migration> discover_migrations(const fs::path& dir, NameRules rules) {
+  return discover(dir, rules).files;
 }
 
 }  // namespace core

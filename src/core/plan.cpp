@@ -128,10 +128,21 @@ std::vector<const PlanEntry*> select_down(const std::vector<PlanEntry>& plan, co
                                           "by hand and delete its ledger row",
                                           e->file->display_path())
                             : "its file is gone too: revert it by hand and delete its ledger row");
+    if (sel.use_file_down && !e->file->down.present)
+      throw Failure(fmt::format("--use-file-down: {} has no down section; nothing was reverted",
+                                e->file->display_path()),
+                    "add '-- migrate:down' and the SQL that reverts it to the file");
+    if (e->row->irreversible && !sel.use_file_down && e->file && !e->file->down.present && !e->file->down.irreversible)
+      throw Failure(fmt::format("migration {} has no down section ({} is up-only, as the Supabase CLI writes "
+                                "migrations); nothing was reverted",
+                                label(*e), e->file->display_path()),
+                    "add '-- migrate:down' with the SQL that reverts it to the file and run `down --use-file-down`, "
+                    "or write a new migration that undoes it");
     if (e->row->irreversible && !sel.use_file_down)
-      throw Failure(fmt::format("migration {} is irreversible (its file says '-- migrate:down irreversible'); "
-                                "nothing was reverted",
-                                label(*e)),
+      throw Failure(fmt::format("migration {} is irreversible ({}); nothing was reverted", label(*e),
+                                e->file && e->file->down.irreversible
+                                    ? "its file says '-- migrate:down irreversible'"
+                                    : "it was applied without down SQL: '-- migrate:down irreversible' or no down section"),
                     "restore from a backup, or write a new migration that undoes it");
   }
   return out;

@@ -214,14 +214,16 @@ std::vector<RecordedUp> Ledger::recorded_ups() {
 
 LedgerWrite Ledger::insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
                                const char* extra_column, const std::string& extra_value) const {
+  // An up-only file (no down section) is recorded like an irreversible one: `down` refuses it.
+  const bool no_down = m.down.irreversible || !m.down.present;
   return LedgerWrite{
       fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
                   "down_line, irreversible, applied_by, up_sql, up_line, {}) values ($1, $2, $3, '{}', $4, $5, $6, $7, "
                   "$8, current_user || ' (' || $9 || ')', $10, $11, {})",
                   m_qualified, extra_column, state, extra_value),
       {m.version, m.name, m.checksum, m.up.transaction ? "true" : "false",
-       m.down.irreversible ? std::nullopt : std::optional<std::string>(m.down.body),
-       m.down.transaction ? "true" : "false", std::to_string(m.down.body_line), m.down.irreversible ? "true" : "false",
+       no_down ? std::nullopt : std::optional<std::string>(m.down.body),
+       m.down.transaction ? "true" : "false", std::to_string(m.down.body_line), no_down ? "true" : "false",
        applied_from, recorded_up_sql(m), std::to_string(m.up.body_line)}};
 }
 
@@ -243,13 +245,20 @@ void Ledger::write(const std::vector<std::pair<std::string, Params>>& writes, bo
   throw DatabaseError(failure->diag, doing);
 }
 
-LedgerWrite Ledger::record_applied(const core::Migration& m, const std::string& applied_from) const {
+LedgerWrite Ledger::record_applied(const core::Migration& m, const std::string& applied_from,
+                                   const core::StatementList* statements) const {
   // The execution time is the server's, from the transaction's start to this insert.
-  return insert_row(m, applied_from, "applied", "execution_ms",
-                    "(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::bigint");
+  auto ours = insert_row(m, applied_from, "applied", "execution_ms",
+                         "(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::bigint");
+  if (!m_supabase) return ours;
+  return with_supabase_row(std::move(ours), m, statements ? *statements : core::StatementList{});
 }
 
 LedgerWrite Ledger::record_reverted(const std::string& version) const {
+  if (m_supabase)
+    return LedgerWrite{fmt::format("with ours as (delete from {} where version = $1) delete from {} where version = $1",
+                                   m_qualified, k_supabase_ledger),
+                       {version}};
   return LedgerWrite{"delete from " + m_qualified + " where version = $1", {version}};
 }
 
@@ -275,13 +284,11 @@ void Ledger::mark_applied(const std::string& version, long long execution_ms) {
 }
 
 void Ledger::remove(const std::string& version) {
-  write("delete from " + m_qualified + " where version = $1", {version});
+  auto w = record_reverted(version);
+  write(w.sql, w.params);
 }
 
-namespace {
-
-// A PostgreSQL array literal of texts: {"a","b\"c",NULL}; every element quoted, so any text is safe.
-std::string array_literal(const std::vector<std::optional<std::string>>& items) {
+std::string text_array_literal(const std::vector<std::optional<std::string>>& items) {
   std::string out = "{";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
@@ -299,9 +306,9 @@ std::string array_literal(const std::vector<std::optional<std::string>>& items) 
   return out + "}";
 }
 
-}  // namespace
 
-void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from) {
+void Ledger::record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from,
+                             const std::vector<std::optional<std::string>>& applied_at) {
   // One statement for every row (all or none), its columns as arrays: the same values insert_row
   // writes for one migration, in the same order.
   std::vector<std::vector<std::optional<std::string>>> columns(11);
@@ -311,12 +318,17 @@ void Ledger::record_baseline(const std::vector<const core::Migration*>& migratio
   }
   Params arrays;
   for (std::size_t c = 0; c < columns.size(); ++c)
-    arrays.push_back(c == 8 ? std::optional<std::string>(applied_from) : array_literal(columns[c]));
+    arrays.push_back(c == 8 ? std::optional<std::string>(applied_from) : text_array_literal(columns[c]));
+  std::vector<std::optional<std::string>> times(migrations.size());
+  for (std::size_t i = 0; i < times.size() && i < applied_at.size(); ++i) times[i] = applied_at[i];
+  arrays.push_back(text_array_literal(times));
   write(fmt::format("insert into {} (version, name, checksum, state, up_transaction, down_sql, down_transaction, "
-                    "down_line, irreversible, applied_by, up_sql, up_line, baseline) "
-                    "select v, n, c, 'applied', u, d, dt, dl, i, current_user || ' (' || $9 || ')', us, ul, true "
+                    "down_line, irreversible, applied_by, up_sql, up_line, baseline, applied_at) "
+                    "select v, n, c, 'applied', u, d, dt, dl, i, current_user || ' (' || $9 || ')', us, ul, true, "
+                    "coalesce(t, pg_catalog.now()) "
                     "from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], "
-                    "$7::integer[], $8::boolean[], $10::text[], $11::integer[]) as r(v, n, c, u, d, dt, dl, i, us, ul)",
+                    "$7::integer[], $8::boolean[], $10::text[], $11::integer[], $12::timestamptz[]) "
+                    "as r(v, n, c, u, d, dt, dl, i, us, ul, t)",
                     m_qualified),
         arrays);
 }

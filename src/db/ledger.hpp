@@ -11,6 +11,9 @@
 
 namespace db {
 
+// The Supabase CLI's ledger table, mirrored when supabase_ledger = true.
+inline constexpr const char* k_supabase_ledger = "supabase_migrations.schema_migrations";
+
 // The ledger's layout version, stored in its meta table; bump it when the table changes shape.
 // 2: the up SQL as applied (up_sql, up_line).
 inline constexpr int k_ledger_format = 2;
@@ -60,10 +63,21 @@ public:
   std::vector<RecordedUp> recorded_ups();
 
   // The insert that records m as applied, for the same pipeline/transaction as its up section.
-  // Its execution time is measured by the server from the transaction's start.
-  LedgerWrite record_applied(const core::Migration& m, const std::string& applied_from) const;
-  // The delete of version's row, for the same transaction as its down section.
+  // Its execution time is measured by the server from the transaction's start. With the Supabase
+  // mirror on, the same statement also writes the Supabase CLI's row (version, name, statements).
+  LedgerWrite record_applied(const core::Migration& m, const std::string& applied_from,
+                             const core::StatementList* statements = nullptr) const;
+  // The delete of version's row, for the same transaction as its down section (and of the
+  // Supabase CLI's row with the mirror on).
   LedgerWrite record_reverted(const std::string& version) const;
+
+  // Also keeps the Supabase CLI's ledger (supabase_migrations.schema_migrations) in step with
+  // this one, in the same statements (supabase_ledger = true).
+  void enable_supabase_mirror() { m_supabase = true; }
+  // Creates the Supabase CLI's ledger table if missing, as that CLI creates it (call under the lock).
+  void ensure_supabase_mirror();
+  // The Supabase CLI's row for a migration applied outside a transaction, written at once.
+  void mirror_applied(const core::Migration& m, const core::StatementList& statements);
 
   // Non-transactional bookkeeping, each committed at once:
   // records m as failed ("started, not finished") before its statements run outside a transaction.
@@ -76,7 +90,9 @@ public:
   // deletes a row.
   void remove(const std::string& version);
   // inserts rows for migrations adopted by `baseline` (never run), all or none.
-  void record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from);
+  // applied_at, when given, holds each one's time as another tool recorded it (NULL: now).
+  void record_baseline(const std::vector<const core::Migration*>& migrations, const std::string& applied_from,
+                       const std::vector<std::optional<std::string>>& applied_at = {});
 
   // schema.table as configured, for messages.
   std::string display_name() const { return m_schema + "." + m_table; }
@@ -95,11 +111,17 @@ private:
   LedgerWrite insert_row(const core::Migration& m, const std::string& applied_from, const char* state,
                          const char* extra_column, const std::string& extra_value) const;
   MigrationSession* m_writer;
+  bool m_supabase = false;
+  // ours plus the Supabase CLI's row of m, in one statement (a data-modifying WITH).
+  LedgerWrite with_supabase_row(LedgerWrite ours, const core::Migration& m, const core::StatementList& statements) const;
   // Runs ledger writes at once, in one transaction, naming the ledger in its errors.
   void write(const std::vector<std::pair<std::string, Params>>& writes, bool check_lock = true);
   void write(const std::string& sql, const Params& params, bool check_lock = true) {
     write({{sql, params}}, check_lock);
   }
 };
+
+// A PostgreSQL array literal of texts: {"a","b\"c",NULL}; every element quoted, so any text is safe.
+std::string text_array_literal(const std::vector<std::optional<std::string>>& items);
 
 }  // namespace db

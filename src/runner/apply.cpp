@@ -55,7 +55,7 @@ Applied apply_up(WriteSession& s, const core::Migration& m, const core::Statemen
   auto start = Clock::now();
   std::string label = fmt::format("{}_{}", m.version, m.name);
   if (m.up.transaction) {
-    auto bookkeeping = s.ledger().record_applied(m, s.applied_from());
+    auto bookkeeping = s.ledger().record_applied(m, s.applied_from(), &statements);
     with_lock_retries(s, timeouts, label, [&](int attempt) {
       run_in_transaction(s, statements, bookkeeping, timeouts, m.display_path(),
                          fmt::format("applying {} (up{})", label, attempt_note(timeouts, attempt)));
@@ -65,6 +65,7 @@ Applied apply_up(WriteSession& s, const core::Migration& m, const core::Statemen
     run_outside_transaction(s, m.version, statements, timeouts, m.display_path(),
                             fmt::format("applying {} (up, outside a transaction)", label));
     s.ledger().mark_applied(m.version, elapsed_ms(start));
+    s.ledger().mirror_applied(m, statements);
   }
   return {m.version, m.name, statements.size(), m.up.transaction, elapsed_ms(start)};
 }

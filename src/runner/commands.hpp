@@ -43,5 +43,9 @@ Outcome cmd_repair(const core::Config& config, Reporter& reporter, const std::st
 // `baseline VERSION`: records every migration up to VERSION as applied without running it.
 Outcome cmd_baseline(const core::Config& config, Reporter& reporter, const std::string& version,
                      const WriteOptions& opt);
+// `baseline --from TOOL`: records as applied what another tool's ledger says it applied (the
+// versions that have files here), refusing a dirty or failed ledger; lists versions on one side only.
+Outcome cmd_baseline_from(const core::Config& config, Reporter& reporter, const std::string& tool,
+                          const std::string& table, const WriteOptions& opt);
 
 }  // namespace runner

@@ -43,7 +43,7 @@ core::Json summary_json(const core::PlanSummary& summary) {
 }  // namespace
 
 Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_code) {
-  auto files = core::discover_migrations(config.migrations_dir());
+  auto files = discover_files(config, reporter).files;
   ReadSession s(config, reporter, "status");
   auto rows = s.ledger().rows();
   // Every INVALID index of the database, whatever left it (a failed or interrupted CREATE INDEX
@@ -62,9 +62,10 @@ Outcome cmd_status(const core::Config& config, Reporter& reporter, bool exit_cod
 }
 
 Outcome cmd_validate(const core::Config& config, Reporter& reporter) {
-  auto files = core::discover_migrations(config.migrations_dir());
+  auto found = discover_files(config, reporter);
+  const auto& files = found.files;
   // Every problem of every file in one run; any of them is a file error (exit 2).
-  FileCheck checked = check_files(files, lock_key_of(config));
+  FileCheck checked = check_files(files, lock_key_of(config), true);
   if (!checked.errors.empty()) throw core::combine_errors(checked.errors, "problems in the migration files");
   ReadSession s(config, reporter, "validate");
   auto plan = core::build_plan(files, s.ledger().rows());
@@ -92,6 +93,8 @@ Outcome cmd_validate(const core::Config& config, Reporter& reporter) {
       warnings.push(fmt::format("{}: a symlink to {}, outside the migrations folder: the migration can change without "
                                 "a change to this repository",
                                 m.display_path(), m.link_target));
+  for (const auto& w : found.skipped) warnings.push(w);
+  for (const auto& w : found.warnings) warnings.push(w);
   for (const auto& w : checked.warnings) warnings.push(w);
   for (const auto& n : checked.notes) notes.push(n);
   out.report.set("warnings", warnings).set("notes", notes);

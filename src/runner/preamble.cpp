@@ -7,18 +7,23 @@
 
 namespace runner {
 
-FileCheck check_files(const std::vector<core::Migration>& files, std::int64_t lock_key) {
+FileCheck check_files(const std::vector<core::Migration>& files, std::int64_t lock_key, bool down_is_fatal) {
   FileCheck out;
-  auto take = [&](core::CheckedSection&& c) {
+  auto take = [&](core::CheckedSection&& c, bool fatal = true) {
     auto& r = c.report;
-    out.errors.insert(out.errors.end(), r.errors.begin(), r.errors.end());
+    if (fatal) out.errors.insert(out.errors.end(), r.errors.begin(), r.errors.end());
+    else
+      for (const auto& e : r.errors)
+        out.warnings.push_back(std::string(e.what()) +
+                               "\n  (a down section: not run by this command; `validate` and `down` refuse it)");
     out.warnings.insert(out.warnings.end(), r.warnings.begin(), r.warnings.end());
     out.notes.insert(out.notes.end(), r.notes.begin(), r.notes.end());
     return std::move(c.statements);
   };
   for (const auto& m : files) {
     out.up[m.version] = take(core::check_migration_section(m, m.up, "up", lock_key));
-    if (!m.down.irreversible) take(core::check_migration_section(m, m.down, "down", lock_key));
+    if (m.down.present && !m.down.irreversible)
+      take(core::check_migration_section(m, m.down, "down", lock_key), down_is_fatal);
   }
   return out;
 }
@@ -29,7 +34,7 @@ namespace {
 // (exit 2) that touches no database, and every one is reported. Returns the up statements.
 std::map<std::string, core::StatementList> parse_all(const std::vector<core::Migration>& files, std::int64_t key,
                                                      Reporter& reporter) {
-  FileCheck checked = check_files(files, key);
+  FileCheck checked = check_files(files, key, false);
   for (const auto& w : checked.warnings) reporter.progress("warning: " + w);
   if (!checked.errors.empty())
     throw core::combine_errors(checked.errors, "problems in the migration files; nothing was applied");
@@ -37,6 +42,13 @@ std::map<std::string, core::StatementList> parse_all(const std::vector<core::Mig
 }
 
 }  // namespace
+
+core::Discovered discover_files(const core::Config& config, Reporter& reporter) {
+  auto found = core::discover(config.migrations_dir(),
+                              config.strict_names() ? core::NameRules::strict : core::NameRules::compatible);
+  for (const auto& s : found.skipped) reporter.progress("warning: " + s);
+  return found;
+}
 
 std::int64_t lock_key_of(const core::Config& config) {
   return core::migration_lock_key(config.ledger_schema(), config.ledger_table());
@@ -55,7 +67,7 @@ Prepared prepare_write(const core::Config& config, Reporter& reporter, const std
                        const PreambleOptions& options) {
   Prepared p;
   p.interrupts = std::make_unique<InterruptGuard>();
-  if (options.discover) p.files = core::discover_migrations(config.migrations_dir());
+  if (options.discover) p.files = discover_files(config, reporter).files;
   if (options.parse) p.up_statements = parse_all(p.files, lock_key_of(config), reporter);
   if (options.before_connect) options.before_connect(p.files);
   p.session = std::make_unique<WriteSession>(config, reporter, command);
@@ -63,6 +75,7 @@ Prepared prepare_write(const core::Config& config, Reporter& reporter, const std
   if (!options.dry_run) p.lock = take_lock(config, *p.session);
   p.ledger_was_missing = !p.session->ledger().exists(options.adopt);
   if (!options.dry_run && options.ensure_ledger) p.session->ledger().ensure(options.adopt);
+  if (!options.dry_run && config.supabase_ledger() && options.discover) p.session->ledger().ensure_supabase_mirror();
   p.plan = core::build_plan(p.files, p.session->ledger().rows(options.adopt));
   return p;
 }

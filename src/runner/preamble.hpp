@@ -10,6 +10,7 @@
 
 #include "core/config.hpp"
 #include "core/migration.hpp"
+#include "core/discovery.hpp"
 #include "core/plan.hpp"
 #include "db/lock.hpp"
 #include "runner/interrupt.hpp"
@@ -46,7 +47,13 @@ struct FileCheck {
   std::vector<core::UsageError> errors;
   std::vector<std::string> warnings, notes;
 };
-FileCheck check_files(const std::vector<core::Migration>& files, std::int64_t lock_key);
+// down_is_fatal: a problem in a down section is an error (validate); otherwise a warning, since
+// the command will not run it (up, redo: `down` checks what it runs before running it).
+FileCheck check_files(const std::vector<core::Migration>& files, std::int64_t lock_key, bool down_is_fatal);
+
+// The configured folder's migrations under the configured name rules; files ignored for having no
+// version are said on the reporter (never skipped silently).
+core::Discovered discover_files(const core::Config& config, Reporter& reporter);
 
 // Runs the preamble of command. Throws core::UsageError for bad files (before connecting) and
 // core::Failure when the lock or the ledger cannot be had.

@@ -62,6 +62,7 @@ WriteSession::WriteSession(const core::Config& config, Reporter& reporter, const
   m_db = open<db::MigrationSession>(config, m_target, reporter, command);
   m_db->set_tool_settings({config.lock_timeout().text, config.statement_timeout().text});
   m_ledger = std::make_unique<db::Ledger>(*m_db, config.ledger_schema(), config.ledger_table(), m_db.get());
+  if (config.supabase_ledger()) m_ledger->enable_supabase_mirror();
 }
 
 WriteSession::~WriteSession() { cancel_target(nullptr); }

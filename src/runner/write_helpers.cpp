@@ -75,9 +75,14 @@ std::vector<Down> downs_of(WriteSession& s, const std::vector<const core::PlanEn
       Down d{std::move(rows[i]), {}, use_file_down ? "file" : "ledger", {}};
       if (use_file_down) {
         d.statements = file_down(*entries[i], d.row, lock_key, errors);
+        if (d.statements.empty())
+          d.note = fmt::format("{}: its down section is empty: nothing to revert, only its ledger row is removed", file);
       } else {
         d.note = recorded_note(*entries[i], d.row);
         d.statements = core::split_statements(d.row.down_sql, file, d.row.down_line);
+        if (d.statements.empty() && d.note.empty())
+          d.note = fmt::format("{}: its down section is empty: nothing to revert, only its ledger row is removed",
+                               file);
         auto report = core::check_section(d.statements, {file, "down", d.row.down_transaction, lock_key});
         errors.insert(errors.end(), report.errors.begin(), report.errors.end());
         for (const auto& w : report.warnings) s.reporter().progress("warning: " + w);

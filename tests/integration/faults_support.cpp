@@ -22,6 +22,12 @@ std::vector<std::string> with_url(const std::string& url, std::vector<std::strin
   return args;
 }
 
+void exec_sql(const TestDatabase& db, const std::string& sql) {
+  auto c = db.connect();
+  pqxx::nontransaction tx(*c);
+  tx.exec(sql);
+}
+
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

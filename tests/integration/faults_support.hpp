@@ -25,6 +25,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> with_url(const std::string& url, std::vector<std::string> args);
 // True when haystack contains needle.
 bool contains(const std::string& haystack, const std::string& needle);
+// Runs sql (one or more statements) on db outside a transaction.
+void exec_sql(const TestDatabase& db, const std::string& sql);
 // Polls pred until it holds or limit passes; true when it held.
 bool eventually(const std::function<bool()>& pred, std::chrono::seconds limit);
 // Waits for a spawned run, at most limit; a run still going then is killed and the test fails.

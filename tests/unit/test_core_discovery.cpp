@@ -53,11 +53,11 @@ TEST_CASE("duplicate versions and several bad files are all reported") {
   TempDir d;
   d.write("20260101000001_first.sql", k_body);
   d.write("20260101000001_again.sql", k_body);
-  d.write("20260101000002_bad.sql", "-- migrate:up\n");
+  d.write("20260101000002_bad.sql", "-- migrate:up\nselect 1;\n-- migrate:up\nselect 2;\n");
   std::string error = error_of(d.path);
   CHECK(error.starts_with("2 migration files are invalid:"));
   CHECK(error.find("20260101000001_first.sql: duplicate version 20260101000001 (also ") != std::string::npos);
-  CHECK(error.find("20260101000002_bad.sql:1: empty up section") != std::string::npos);
+  CHECK(error.find("20260101000002_bad.sql:3: repeated '-- migrate:up' (first at line 1)") != std::string::npos);
 }
 
 TEST_CASE("a symlink loop and a missing folder are clear errors") {

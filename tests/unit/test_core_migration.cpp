@@ -12,9 +12,10 @@ core::Migration parse(const std::string& text, const std::string& file = "202601
   return parse_migration(text, file, std::filesystem::path("migrations") / file);
 }
 
-std::string error_of(const std::string& text, const std::string& file = "20260101000000_init.sql") {
+std::string error_of(const std::string& text, const std::string& file = "20260101000000_init.sql",
+                     core::NameRules rules = core::NameRules::compatible) {
   try {
-    parse(text, file);
+    parse_migration(text, file, std::filesystem::path("migrations") / file, rules);
   } catch (const core::UsageError& e) {
     return e.what();
   }
@@ -38,34 +39,60 @@ TEST_CASE("a valid file yields version / name / sections and body lines") {
   CHECK(m.checksum.size() == 64);
 }
 
-TEST_CASE("file names are checked") {
-  CHECK(error_of(k_valid, "2026_init.sql") ==
+TEST_CASE("file names are checked strictly when strict_names is set") {
+  const auto strict = core::NameRules::strict;
+  CHECK(error_of(k_valid, "2026_init.sql", strict) ==
         "migrations/2026_init.sql: bad migration file name: expected YYYYMMDDHHMMSS_descriptive_name.sql (14 "
-        "digits, '_', lowercase letters, digits, '_')");
-  CHECK(error_of(k_valid, "20260101000000_Init.sql") ==
+        "digits, '_', lowercase letters, digits, '_') (the version 2026 is not 14 digits (YYYYMMDDHHMMSS))");
+  CHECK(error_of(k_valid, "20260101000000_Init.sql", strict) ==
         "migrations/20260101000000_Init.sql: bad migration file name: the name part 'Init' must be lowercase "
         "letters, digits and '_'");
-  CHECK(error_of(k_valid, "20261301000000_init.sql") ==
+  CHECK(error_of(k_valid, "20261301000000_init.sql", strict) ==
         "migrations/20261301000000_init.sql: bad migration version 20261301000000: not a valid UTC timestamp "
         "YYYYMMDDHHMMSS");
-  CHECK(error_of(k_valid, "20260101000000_.sql").find("the name part '' must be") != std::string::npos);
+  CHECK(error_of(k_valid, "20260101000000_.sql", strict).find("no '_' and descriptive name") != std::string::npos);
+  CHECK(error_of(k_valid, "V1__init.sql", strict).find("bad migration file name: expected") != std::string::npos);
+}
+
+TEST_CASE("file names as dbmate and the Supabase CLI accept them: version = leading digits, warnings only") {
+  struct Case {
+    const char* file;
+    const char* version;
+    const char* name;
+    const char* warning;  // a fragment of the one warning, or "" for none
+  };
+  for (const Case& c : {Case{"20260101000000_init.sql", "20260101000000", "init", ""},
+                        Case{"20240319163440_roles-seed.sql", "20240319163440", "roles-seed", "the name part"},
+                        Case{"20240101000000_AddWidgets.sql", "20240101000000", "AddWidgets", "the name part"},
+                        Case{"20240101300000_late.sql", "20240101300000", "late", "not a valid UTC timestamp"},
+                        Case{"00000000000000_init.sql", "00000000000000", "init", "not a valid UTC timestamp"},
+                        Case{"001_first.sql", "001", "first", "not 14 digits"},
+                        Case{"20240101000000.sql", "20240101000000", "", "no '_' and descriptive name"},
+                        Case{"3-dash.sql", "3", "-dash", "not 14 digits"}}) {
+    CAPTURE(c.file);
+    auto m = parse(k_valid, c.file);
+    CHECK(m.version == c.version);
+    CHECK(m.name == c.name);
+    if (*c.warning == 0) {
+      CHECK(m.warnings.empty());
+    } else {
+      REQUIRE_FALSE(m.warnings.empty());
+      CHECK(m.warnings[0].find(c.warning) != std::string::npos);
+      CHECK(m.warnings[0].starts_with(std::string("migrations/") + c.file + ": not in the strict form"));
+    }
+  }
+  CHECK(error_of(k_valid, "init.sql").find("bad migration file name") != std::string::npos);
 }
 
 TEST_CASE("sections: missing / repeated / misordered / empty / unknown markers and options") {
   CHECK(error_of("create table t (id int);\n-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n") ==
         "migrations/20260101000000_init.sql:1: SQL before '-- migrate:up'");
-  CHECK(error_of("-- just a comment\n") == "migrations/20260101000000_init.sql:1: no '-- migrate:up' section");
   CHECK(error_of("-- migrate:up\nselect 1;\n-- migrate:up\nselect 2;\n-- migrate:down\nselect 1;\n") ==
         "migrations/20260101000000_init.sql:3: repeated '-- migrate:up' (first at line 1)");
   CHECK(error_of("-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n-- migrate:down\nselect 2;\n") ==
         "migrations/20260101000000_init.sql:5: repeated '-- migrate:down' (first at line 3)");
   CHECK(error_of("-- migrate:down\nselect 1;\n-- migrate:up\nselect 1;\n") ==
         "migrations/20260101000000_init.sql:1: '-- migrate:down' before '-- migrate:up'");
-  CHECK(error_of("-- migrate:up\n\n-- nothing here\n-- migrate:down\nselect 1;\n") ==
-        "migrations/20260101000000_init.sql:1: empty up section");
-  CHECK(error_of("-- migrate:up\nselect 1;\n") == "migrations/20260101000000_init.sql:2: no '-- migrate:down' section");
-  CHECK(error_of("-- migrate:up\nselect 1;\n-- migrate:down\n\n") ==
-        "migrations/20260101000000_init.sql:3: empty down section");
   CHECK(error_of("-- migrate:upp\nselect 1;\n") ==
         "migrations/20260101000000_init.sql:1: unknown marker '-- migrate:upp'");
   CHECK(error_of("-- migrate:up transaction:maybe\nselect 1;\n-- migrate:down\nselect 1;\n") ==

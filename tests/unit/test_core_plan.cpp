@@ -12,6 +12,7 @@ core::Migration file(const std::string& version, const std::string& checksum = "
   m.name = "m" + version.substr(12);
   m.path = "migrations/" + version + "_" + m.name + ".sql";
   m.checksum = checksum;
+  m.up.present = m.down.present = true;
   return m;
 }
 
@@ -97,10 +98,19 @@ TEST_CASE("down selects applied newest first: --step / --to / --all - refuses ir
 
   auto irreversible = row("20260101000003");
   irreversible.irreversible = true;
+  files[2].down.irreversible = true;
   auto plan2 = core::build_plan(files, {row("20260101000001"), irreversible});
   CHECK_THROWS_WITH_AS(core::select_down(plan2, {.all = true}),
                        "migration 20260101000003_m03 is irreversible (its file says '-- migrate:down irreversible'); "
                        "nothing was reverted",
+                       core::Failure);
+
+  // An up-only file (the Supabase CLI's format) has no down section: said so, with what to do.
+  files[2].down = core::Section{};
+  auto plan3 = core::build_plan(files, {row("20260101000001"), irreversible});
+  CHECK_THROWS_WITH_AS(core::select_down(plan3, {.all = true}),
+                       "migration 20260101000003_m03 has no down section (migrations/20260101000003_m03.sql is up-only, "
+                       "as the Supabase CLI writes migrations); nothing was reverted",
                        core::Failure);
 }
 

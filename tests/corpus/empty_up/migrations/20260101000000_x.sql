@@ -1,5 +1,0 @@
--- migrate:up
--- nothing yet
-
--- migrate:down
-select 1;

@@ -1,2 +1,0 @@
--- migrate:up
-create table t (id int);

@@ -1,3 +1,0 @@
--- TODO write this
-
--- later
