@@ -2,6 +2,7 @@
 // transaction, so `supabase migration list` and `status` agree after every command.
 #include <fmt/format.h>
 
+#include "db/errors.hpp"
 #include "db/ledger.hpp"
 
 namespace db {
@@ -19,6 +20,13 @@ std::string statements_array(const core::StatementList& statements) {
 }  // namespace
 
 void Ledger::ensure_supabase_mirror() {
+  // Written only when something is missing: "already exists, skipping" notices on every run are noise.
+  auto r = with_context("reading the Supabase CLI's ledger", [&] {
+    return m_q.query("select count(*) from pg_catalog.pg_attribute where attrelid = "
+                     "pg_catalog.to_regclass('supabase_migrations.schema_migrations') and attname in ('version', "
+                     "'statements', 'name') and not attisdropped");
+  });
+  if (r[0].integer(0) == 3) return;
   // The shape the Supabase CLI gives its table (it adds the columns when they are missing).
   write({{"create schema if not exists supabase_migrations", {}},
          {fmt::format("create table if not exists {} (version text not null primary key)", k_supabase_ledger), {}},

@@ -130,6 +130,9 @@ TEST_CASE("supabase_ledger = true writes the Supabase CLI's row with each migrat
   CHECK(contains(db.scalar("select statements[1] from supabase_migrations.schema_migrations where version = "
                            "'20260101000000'"),
                  "create table widgets"));
+  auto again = run_tool(with_url(db.url(), {"up"}), ws.path());  // the mirror table exists: no notices about it
+  CHECK_EXIT(again, 0);
+  CHECK_FALSE(contains(again.out + again.err, "already exists"));
   CHECK_EXIT(run_tool(with_url(db.url(), {"down"}), ws.path()), 0);  // transaction:false down
   CHECK_EXIT(run_tool(with_url(db.url(), {"down"}), ws.path()), 0);  // transactional down
   CHECK(supabase_rows() == "20260101000000:create_widgets");
