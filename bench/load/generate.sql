@@ -265,6 +265,40 @@ select m.ticket_id,
  order by m.created_at;
 
 \echo generate: knowledge base, response templates
+-- Since migration 20260101001700 (tenancy) the knowledge base and templates belong to an
+-- organization: each organization gets its own categories (the same count in all), an article
+-- goes to its author's organization and a category of it, a template to its team's.
+select exists (select 1 from pg_attribute where attrelid = 'public.kb_categories'::regclass
+                 and attname = 'organization_id' and not attisdropped) as tenancy \gset
+\if :tenancy
+insert into public.kb_categories (id, name, description, parent_id, organization_id, created_at, updated_at)
+select gen_random_uuid(), 'Category ' || g, 'Articles about topic ' || g, null, o.id, now() - interval '700 days', now() - interval '700 days'
+  from bench.orgs o cross join generate_series(1, greatest(2, bench.n('categories') / bench.n('orgs'))) g;
+insert into public.kb_articles (title, content, category_id, author_id, organization_id, tags, created_at, updated_at, published_at)
+select 'How to: ' || ti.txt || ' (' || g || ')', p1.txt || E'\n\n' || p2.txt || E'\n\n' || p3.txt || E'\n\n' || p4.txt,
+       c.id, a.id, o.id, array['howto'], ts, ts, case when g % 10 <> 0 then ts end
+  from (select g, now() - interval '700 days' * random() as ts,
+               1 + (abs(hashint4(g)) % (select count(*) from bench.titles))::int as tn,
+               1 + (abs(hashint4(g + 1)) % 2000) as a1, 1 + (abs(hashint4(g + 2)) % 2000) as a2,
+               1 + (abs(hashint4(g + 3)) % 2000) as a3, 1 + (abs(hashint4(g + 4)) % 2000) as a4,
+               1 + (g % bench.n('agents'))::int as an
+          from generate_series(1, bench.n('articles')::int) g) x
+  join bench.titles ti on ti.n = x.tn
+  join bench.paragraphs p1 on p1.n = x.a1 join bench.paragraphs p2 on p2.n = x.a2
+  join bench.paragraphs p3 on p3.n = x.a3 join bench.paragraphs p4 on p4.n = x.a4
+  join bench.agents a on a.n = x.an
+  join bench.orgs o on o.n = a.org_n
+  join (select id, organization_id, row_number() over (partition by organization_id order by id) - 1 as cn,
+               count(*) over (partition by organization_id) as cnt
+          from public.kb_categories) c on c.organization_id = o.id and c.cn = x.g % c.cnt;
+insert into public.response_templates (title, content, team_id, author_id, organization_id, tags, created_at, updated_at)
+select 'Template ' || j, p.txt, t.id, i.user_id, o.id, array['macro'], now() - interval '600 days', now() - interval '600 days'
+  from bench.teams t
+  join bench.orgs o on o.n = t.org_n
+  cross join generate_series(1, 20) j
+  join bench.team_member_idx i on i.team_id = t.id and i.k = 1
+  join bench.paragraphs p on p.n = 1 + (abs(hashint4(t.n * 100 + j)) % 2000);
+\else
 insert into public.kb_categories (id, name, description, parent_id, created_at, updated_at)
 select gen_random_uuid(), 'Category ' || g, 'Articles about topic ' || g, null, now() - interval '700 days', now() - interval '700 days'
   from generate_series(1, bench.n('categories')) g;
@@ -289,6 +323,8 @@ select 'Template ' || j, p.txt, t.id, i.user_id, array['macro'], now() - interva
   cross join generate_series(1, 20) j
   join bench.team_member_idx i on i.team_id = t.id and i.k = 1
   join bench.paragraphs p on p.n = 1 + (abs(hashint4(t.n * 100 + j)) % 2000);
+
+\endif
 
 \echo generate: lookup tables for pgbench
 -- A random ticket (with its customer): the customer path.

@@ -115,6 +115,7 @@ void Ledger::ensure(bool recreate) {
   if (exists(recreate)) {
     add_meta_primary_key();
     if (m_format < k_ledger_format) upgrade();
+    seal_from_api_roles();
     return;
   }
   write({{"create schema if not exists " + core::quote_identifier(m_schema), {}},
@@ -127,8 +128,25 @@ void Ledger::ensure(bool recreate) {
           {std::to_string(k_ledger_format), "1"}},
          {"comment on table " + m_qualified + " is 'autocrm-migrate ledger: one row per applied migration'", {}}});
   add_meta_primary_key();
+  seal_from_api_roles();
   m_checked = true;
   m_format = k_ledger_format;
+}
+
+void Ledger::seal_from_api_roles() {
+  auto r = with_context("reading the privileges of the ledger " + display_name(), [&] {
+    return m_q.query(
+        "select coalesce(string_agg(g.who, ',' order by g.who), '') from ("
+        " select distinct case a.grantee when 0 then 'public' else pg_catalog.quote_ident(r.rolname) end as who"
+        "   from pg_catalog.pg_class c cross join lateral pg_catalog.aclexplode(c.relacl) a"
+        "   left join pg_catalog.pg_roles r on r.oid = a.grantee"
+        "  where c.oid in ($1::regclass, $2::regclass)"
+        "    and (a.grantee = 0 or r.rolname = any ($3::text[]))) g",
+        {m_qualified, m_qualified_meta, "{anon,authenticated,service_role}"});
+  });
+  const std::string holders = r[0].text(0);
+  if (holders.empty()) return;
+  write("revoke all on table " + m_qualified + ", " + m_qualified_meta + " from " + holders, {});
 }
 
 void Ledger::upgrade() {

@@ -105,6 +105,10 @@ private:
   int m_format = 0;
   void check_format();
   void add_meta_primary_key();
+  // Revokes every privilege PUBLIC and Supabase's API roles (anon, authenticated, service_role)
+  // hold on the ledger and its meta table: default privileges of the ledger's schema, or a grant
+  // by hand, must never let an API role read or rewrite the history.
+  void seal_from_api_roles();
   void upgrade();
   // The insert of m's row: every column that comes from the file, the given state, and one more
   // column with its SQL value (which may use $10 when the caller appends a parameter).

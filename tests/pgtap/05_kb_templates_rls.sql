@@ -4,7 +4,7 @@ set search_path = public, tap, extensions;
 select plan(35);
 select tap.autocrm_fixture(); -- fixtures.sql: organizations A and B, their users and teams, T1-T4, M1-M4
 
-insert into public.kb_categories (id, name) values ('f0000000-0000-4000-8000-000000000001', 'Accounts');
+insert into public.kb_categories (id, name, organization_id) values ('f0000000-0000-4000-8000-000000000001', 'Accounts', '0a000000-0000-4000-8000-00000000000a');
 insert into public.kb_articles (id, title, content, category_id, author_id, published_at) values
   ('a0000000-0000-4000-8000-000000000001', 'How to reset your password', 'Open the settings page and choose reset password.',
    'f0000000-0000-4000-8000-000000000001', '55555555-5555-4555-8555-555555555555', now() - interval '1 day'),
@@ -51,7 +51,7 @@ select results_eq($$select count(*)::int from public.kb_articles$$, array[3], 'a
 select results_eq($$select id from public.search_kb_articles('password rotation')$$,
   array['a0000000-0000-4000-8000-000000000002'::uuid], 'agent X''s search finds the draft, best match first');
 select lives_ok(
-  $$insert into public.kb_articles (id, title, content, author_id) values ('a0000000-0000-4000-8000-0000000000a1', 'Printer fires', 'Unplug it.', '33333333-3333-4333-8333-333333333333')$$,
+  $$insert into public.kb_articles (title, content, author_id) values ('Printer fires', 'Unplug it.', '33333333-3333-4333-8333-333333333333')$$,
   'agent X writes an article as themselves');
 select throws_ok(
   $$insert into public.kb_articles (title, content, author_id) values ('ghost', 'x', '55555555-5555-4555-8555-555555555555')$$,
@@ -64,7 +64,7 @@ select results_eq(
   $$with d as (delete from public.kb_articles where id = 'a0000000-0000-4000-8000-000000000001' returning 1) select count(*)::int from d$$,
   array[0], 'agent X cannot delete another author''s article');
 select results_eq(
-  $$with d as (delete from public.kb_articles where id = 'a0000000-0000-4000-8000-0000000000a1' returning 1) select count(*)::int from d$$,
+  $$with d as (delete from public.kb_articles where title = 'Printer fires' returning 1) select count(*)::int from d$$,
   array[1], 'agent X deletes their own article');
 select results_eq(
   $$with d as (delete from public.kb_categories returning 1) select count(*)::int from d$$,

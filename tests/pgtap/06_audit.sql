@@ -31,10 +31,11 @@ update public.profiles set role = 'agent' where id = '88888888-8888-4888-8888-88
 delete from public.profiles where id = '88888888-8888-4888-8888-888888888888';
 
 -- teams and team_members (composite key, defect 8) by admin A
-insert into public.teams (id, organization_id, name) values
-  ('0e000000-0000-4000-8000-0000000000e9', '0a000000-0000-4000-8000-00000000000a', 'Team Q');
-update public.teams set name = 'Team Q2' where id = '0e000000-0000-4000-8000-0000000000e9';
-delete from public.teams where id = '0e000000-0000-4000-8000-0000000000e9';
+-- (API callers name neither id nor organization_id: the server sets both; tap.* remembers the ids.)
+with i as (insert into public.teams (name) values ('Team Q') returning id)
+select set_config('tap.team_q', id::text, true) from i;
+update public.teams set name = 'Team Q2' where id = current_setting('tap.team_q')::uuid;
+delete from public.teams where id = current_setting('tap.team_q')::uuid;
 insert into public.team_members (team_id, user_id) values
   ('0e000000-0000-4000-8000-0000000000e1', '44444444-4444-4444-8444-444444444444');
 update public.team_members set role = 'lead'
@@ -48,39 +49,42 @@ update public.organizations set name = 'Acme Inc' where id = '0a000000-0000-4000
 reset role;
 set local role authenticated;
 set local request.jwt.claims = '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
-insert into public.tickets (id, title, customer_id) values
-  ('c0000000-0000-4000-8000-0000000000a1', 'audited', '11111111-1111-4111-8111-111111111111');
-update public.tickets set title = 'audited twice' where id = 'c0000000-0000-4000-8000-0000000000a1';
-insert into public.messages (id, ticket_id, sender_id, message_type, content) values
-  ('d0000000-0000-4000-8000-0000000000a1', 'c0000000-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'customer', 'first');
-update public.messages set content = 'second' where id = 'd0000000-0000-4000-8000-0000000000a1';
+with i as (insert into public.tickets (title, customer_id) values ('audited', '11111111-1111-4111-8111-111111111111') returning id)
+select set_config('tap.ticket', id::text, true) from i;
+update public.tickets set title = 'audited twice' where id = current_setting('tap.ticket')::uuid;
+with i as (insert into public.messages (ticket_id, sender_id, message_type, content)
+            values ('c0000000-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'customer', 'first') returning id)
+select set_config('tap.message', id::text, true) from i;
+update public.messages set content = 'second' where id = current_setting('tap.message')::uuid;
 -- as admin a
 reset role;
 set local role authenticated;
 set local request.jwt.claims = '{"sub":"55555555-5555-4555-8555-555555555555","role":"authenticated"}';
-delete from public.messages where id = 'd0000000-0000-4000-8000-0000000000a1';
-delete from public.tickets where id = 'c0000000-0000-4000-8000-0000000000a1';
+delete from public.messages where id = current_setting('tap.message')::uuid;
+delete from public.tickets where id = current_setting('tap.ticket')::uuid;
 
 -- knowledge base and templates: agent X writes; admin A deletes the category
 -- as agent x
 reset role;
 set local role authenticated;
 set local request.jwt.claims = '{"sub":"33333333-3333-4333-8333-333333333333","role":"authenticated"}';
-insert into public.kb_categories (id, name) values ('f0000000-0000-4000-8000-0000000000a1', 'Audited');
-update public.kb_categories set description = 'changed' where id = 'f0000000-0000-4000-8000-0000000000a1';
-insert into public.kb_articles (id, title, content, author_id) values
-  ('a0000000-0000-4000-8000-0000000000a1', 'Audited article', 'body', '33333333-3333-4333-8333-333333333333');
-update public.kb_articles set content = 'new body' where id = 'a0000000-0000-4000-8000-0000000000a1';
-delete from public.kb_articles where id = 'a0000000-0000-4000-8000-0000000000a1';
-insert into public.response_templates (id, title, content, team_id, author_id) values
-  ('b0000000-0000-4000-8000-0000000000a1', 'Audited template', 'hi', '0e000000-0000-4000-8000-0000000000e1', '33333333-3333-4333-8333-333333333333');
-update public.response_templates set content = 'hello' where id = 'b0000000-0000-4000-8000-0000000000a1';
-delete from public.response_templates where id = 'b0000000-0000-4000-8000-0000000000a1';
+with i as (insert into public.kb_categories (name) values ('Audited') returning id)
+select set_config('tap.category', id::text, true) from i;
+update public.kb_categories set description = 'changed' where id = current_setting('tap.category')::uuid;
+with i as (insert into public.kb_articles (title, content, author_id) values ('Audited article', 'body', '33333333-3333-4333-8333-333333333333') returning id)
+select set_config('tap.article', id::text, true) from i;
+update public.kb_articles set content = 'new body' where id = current_setting('tap.article')::uuid;
+delete from public.kb_articles where id = current_setting('tap.article')::uuid;
+with i as (insert into public.response_templates (title, content, team_id, author_id)
+            values ('Audited template', 'hi', '0e000000-0000-4000-8000-0000000000e1', '33333333-3333-4333-8333-333333333333') returning id)
+select set_config('tap.template', id::text, true) from i;
+update public.response_templates set content = 'hello' where id = current_setting('tap.template')::uuid;
+delete from public.response_templates where id = current_setting('tap.template')::uuid;
 -- as admin a
 reset role;
 set local role authenticated;
 set local request.jwt.claims = '{"sub":"55555555-5555-4555-8555-555555555555","role":"authenticated"}';
-delete from public.kb_categories where id = 'f0000000-0000-4000-8000-0000000000a1';
+delete from public.kb_categories where id = current_setting('tap.category')::uuid;
 -- as admin b
 reset role;
 set local role authenticated;
@@ -104,7 +108,7 @@ select results_eq(
   'profiles: audited with the acting user');
 select results_eq(
   $$select action::text, old_data is not null, new_data is not null, actor_id from public.audit_logs
-     where table_name = 'teams' and record_id = '0e000000-0000-4000-8000-0000000000e9' order by audit_logs.action$$,
+     where table_name = 'teams' and record_id = current_setting('tap.team_q')::uuid order by audit_logs.action$$,
   $$values ('create', false, true, '55555555-5555-4555-8555-555555555555'::uuid),
            ('update', true, true, '55555555-5555-4555-8555-555555555555'::uuid),
            ('delete', true, false, '55555555-5555-4555-8555-555555555555'::uuid)$$,
@@ -120,47 +124,47 @@ select results_eq(
   'team_members (composite key): audited with record_key and a derived record_id (defect 8)');
 select results_eq(
   $$select action::text, old_data is not null, new_data is not null, actor_id from public.audit_logs
-     where table_name = 'tickets' and record_id = 'c0000000-0000-4000-8000-0000000000a1' order by audit_logs.action$$,
+     where table_name = 'tickets' and record_id = current_setting('tap.ticket')::uuid order by audit_logs.action$$,
   $$values ('create', false, true, '11111111-1111-4111-8111-111111111111'::uuid),
            ('update', true, true, '11111111-1111-4111-8111-111111111111'::uuid),
            ('delete', true, false, '55555555-5555-4555-8555-555555555555'::uuid)$$,
   'tickets: audited');
 select results_eq(
   $$select action::text, old_data is not null, new_data is not null, actor_id from public.audit_logs
-     where table_name = 'messages' and record_id = 'd0000000-0000-4000-8000-0000000000a1' order by audit_logs.action$$,
+     where table_name = 'messages' and record_id = current_setting('tap.message')::uuid order by audit_logs.action$$,
   $$values ('create', false, true, '11111111-1111-4111-8111-111111111111'::uuid),
            ('update', true, true, '11111111-1111-4111-8111-111111111111'::uuid),
            ('delete', true, false, '55555555-5555-4555-8555-555555555555'::uuid)$$,
   'messages: audited');
 select results_eq(
   $$select action::text, old_data is not null, new_data is not null, actor_id from public.audit_logs
-     where table_name = 'kb_categories' and record_id = 'f0000000-0000-4000-8000-0000000000a1' order by audit_logs.action$$,
+     where table_name = 'kb_categories' and record_id = current_setting('tap.category')::uuid order by audit_logs.action$$,
   $$values ('create', false, true, '33333333-3333-4333-8333-333333333333'::uuid),
            ('update', true, true, '33333333-3333-4333-8333-333333333333'::uuid),
            ('delete', true, false, '55555555-5555-4555-8555-555555555555'::uuid)$$,
   'kb_categories: audited');
 select results_eq(
   $$select action::text, old_data is not null, new_data is not null, actor_id from public.audit_logs
-     where table_name = 'kb_articles' and record_id = 'a0000000-0000-4000-8000-0000000000a1' order by audit_logs.action$$,
+     where table_name = 'kb_articles' and record_id = current_setting('tap.article')::uuid order by audit_logs.action$$,
   $$values ('create', false, true, '33333333-3333-4333-8333-333333333333'::uuid),
            ('update', true, true, '33333333-3333-4333-8333-333333333333'::uuid),
            ('delete', true, false, '33333333-3333-4333-8333-333333333333'::uuid)$$,
   'kb_articles: audited');
 select results_eq(
   $$select action::text, old_data is not null, new_data is not null, actor_id from public.audit_logs
-     where table_name = 'response_templates' and record_id = 'b0000000-0000-4000-8000-0000000000a1' order by audit_logs.action$$,
+     where table_name = 'response_templates' and record_id = current_setting('tap.template')::uuid order by audit_logs.action$$,
   $$values ('create', false, true, '33333333-3333-4333-8333-333333333333'::uuid),
            ('update', true, true, '33333333-3333-4333-8333-333333333333'::uuid),
            ('delete', true, false, '33333333-3333-4333-8333-333333333333'::uuid)$$,
   'response_templates: audited');
 select results_eq(
   $$select old_data ->> 'name', new_data ->> 'name' from public.audit_logs
-     where table_name = 'teams' and record_id = '0e000000-0000-4000-8000-0000000000e9' and action = 'update'$$,
+     where table_name = 'teams' and record_id = current_setting('tap.team_q')::uuid and action = 'update'$$,
   $$values ('Team Q'::text, 'Team Q2'::text)$$,
   'an update carries the old and the new row');
 select is(
   (select old_data ->> 'content' from public.audit_logs
-    where table_name = 'messages' and record_id = 'd0000000-0000-4000-8000-0000000000a1' and action = 'delete'),
+    where table_name = 'messages' and record_id = current_setting('tap.message')::uuid and action = 'delete'),
   'second', 'a delete carries the deleted row');
 select ok(
   (select bool_and(not (coalesce(old_data, '{}') ? 'search_vector') and not (coalesce(new_data, '{}') ? 'search_vector')

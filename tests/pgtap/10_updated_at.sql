@@ -5,8 +5,8 @@ set search_path = public, tap, extensions;
 select plan(9);
 select tap.autocrm_fixture(); -- fixtures.sql: organizations A and B, their users and teams, T1-T4, M1-M4
 
-insert into public.kb_categories (id, name) values ('f0000000-0000-4000-8000-000000000001', 'Accounts');
-insert into public.kb_articles (id, title, content) values ('a0000000-0000-4000-8000-000000000001', 'A', 'B');
+insert into public.kb_categories (id, name, organization_id) values ('f0000000-0000-4000-8000-000000000001', 'Accounts', '0a000000-0000-4000-8000-00000000000a');
+insert into public.kb_articles (id, title, content, organization_id) values ('a0000000-0000-4000-8000-000000000001', 'A', 'B', '0a000000-0000-4000-8000-00000000000a');
 insert into public.response_templates (id, title, content, team_id) values ('b0000000-0000-4000-8000-000000000001', 'T', 'C', '0e000000-0000-4000-8000-0000000000e1');
 
 -- moddatetime overwrites any value given in an update, so triggers are off while the old date is set.

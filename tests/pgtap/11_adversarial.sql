@@ -19,7 +19,7 @@ insert into public.kb_articles (id, title, content, author_id, published_at) val
   ('f0000000-0000-4000-8000-0000000000f1', 'zebracorn draft', 'zebracorn secret draft', '33333333-3333-4333-8333-333333333333', null),
   ('f0000000-0000-4000-8000-0000000000f2', 'zebracorn scheduled', 'zebracorn future article', '33333333-3333-4333-8333-333333333333', now() + interval '30 days');
 -- So that every table has rows to attack: a category and a team template of team X.
-insert into public.kb_categories (id, name) values ('f1000000-0000-4000-8000-0000000000f1', 'Hardware');
+insert into public.kb_categories (id, name, organization_id) values ('f1000000-0000-4000-8000-0000000000f1', 'Hardware', '0a000000-0000-4000-8000-00000000000a');
 insert into public.response_templates (id, title, content, team_id, author_id) values
   ('f2000000-0000-4000-8000-0000000000f1', 'Greeting', 'Hello', '0e000000-0000-4000-8000-0000000000e1', '33333333-3333-4333-8333-333333333333');
 
