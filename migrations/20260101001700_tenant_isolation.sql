@@ -359,15 +359,18 @@ create function private.analytics_organization(p_organization_id uuid) returns u
 language plpgsql stable security definer set search_path = ''
 as $$
 declare
+  v_role public.user_role;
   v_org uuid;
 begin
   if (select private.is_service_caller()) then
     return p_organization_id;
   end if;
-  if not (select private.is_staff()) then
+  -- One look-up of the caller's profile for both the role and the organization.
+  select p.role, p.organization_id into v_role, v_org
+    from public.profiles p where p.id = (select auth.uid());
+  if v_role is null or v_role not in ('agent', 'admin') then
     raise exception 'analytics are available to agents and admins only' using errcode = '42501';
   end if;
-  v_org := (select private.current_org_id());
   if p_organization_id is not null and p_organization_id is distinct from v_org then
     raise exception 'analytics of another organization are not available' using errcode = '42501',
       hint = 'leave p_organization_id null: staff read their own organization';
