@@ -18,6 +18,11 @@ struct Relation {
   bool has_updated_at = false;     // has a column named updated_at
   bool security_invoker = false;   // views: reloptions security_invoker
   std::vector<std::string> readable_by;  // API roles (anon, authenticated) with SELECT
+  std::vector<std::string> owned_by_api;  // API roles that are (members of) the owner: they skip RLS
+  std::vector<std::string> rules;        // rewrite rules other than a view's _RETURN
+  bool reads_auth_users = false;         // views: the definition reads auth.users
+  std::vector<std::string> columns;      // column names, in order
+  std::vector<std::string> reg_columns;  // columns of reg* types that pg_upgrade cannot carry (regproc, regoper...)
   // schema.name
   std::string qualified() const { return schema + "." + name; }
 };
@@ -27,6 +32,10 @@ struct Policy {
   std::string schema, table, name;
   char command = '*';              // pg_policy.polcmd: r (select), a (insert), w (update), d (delete), * (all)
   std::string using_expr, check_expr;  // as pg_get_expr prints them
+  std::vector<std::string> roles{"public"};  // pg_policy.polroles by name, sorted; "public" for PUBLIC
+  bool permissive = true;
+  // True when USING is absent (null) in the catalog; check_expr empty likewise for WITH CHECK.
+  bool no_using() const { return using_expr.empty(); }
 };
 
 // A column that a policy's expression reads.
@@ -42,6 +51,8 @@ struct Trigger {
   std::string function;            // schema.name
   std::vector<std::string> args;
   std::string old_table, new_table;  // transition table names (REFERENCING OLD/NEW TABLE), "" for none
+  std::string when;                // the WHEN condition as pg_get_triggerdef prints it, "" for none
+  std::vector<std::string> columns;  // UPDATE OF columns, in order; empty for any column
   // True for FOR EACH ROW.
   bool row() const { return type & 1; }
   // "row" or "statement".
@@ -66,20 +77,63 @@ struct Index {
 struct ForeignKey {
   std::string schema, table, name;
   std::vector<std::string> columns;
+  std::string referenced;              // schema.name of the referenced table
+  bool references_unique = false;      // the referenced key is a unique constraint/index, not the primary key
 };
 
-// A security definer function.
+// A function or procedure (not one of an extension).
 struct Function {
   std::string schema, name, arguments;
   std::string config;                  // proconfig joined with ','
   std::vector<std::string> executable_by;  // API roles (anon, authenticated) that may execute it
+  bool security_definer = false;
+  std::string language;                // plpgsql, sql, c...
+  bool returns_trigger = false;
+  std::string body;                    // prosrc, read only for definer and trigger functions
+  std::vector<std::string> owned_by_api;  // API roles that are (members of) the owner
   // True when the function sets search_path.
   bool has_search_path() const { return config.find("search_path=") != std::string::npos; }
+  // schema.name(arguments)
+  std::string signature() const { return schema + "." + name + "(" + arguments + ")"; }
+};
+
+// What one API role holds on one object, effective (direct, through PUBLIC or through membership).
+struct Privilege {
+  std::string kind;                    // table, column, sequence, function, schema
+  std::string schema;                  // the object's schema (the schema itself for kind schema)
+  std::string object;                  // public.tickets, public.tickets.title, public.f(uuid), public
+  std::string role;
+  std::vector<std::string> privileges;  // lowercase, sorted: select, insert, update, delete, truncate, ...
+};
+
+// An ALTER DEFAULT PRIVILEGES entry that grants something to an API role (or PUBLIC).
+struct DefaultPrivilege {
+  std::string owner;                   // the role whose future objects get it
+  std::string schema;                  // "" for every schema
+  std::string object_type;             // tables, sequences, functions, types, schemas
+  std::string grantee;                 // API role or "public"
+  std::vector<std::string> privileges;
+};
+
+// An attribute that lets an API role skip row level security.
+struct RolePower {
+  std::string role;                    // the API role
+  std::string via;                     // the role holding the attribute: the API role itself or one it is a member of
+  std::string attribute;               // superuser or bypassrls
+};
+
+// One problem plpgsql_check found in a function body.
+struct BodyProblem {
+  std::string function;                // signature
+  std::string level;                   // error, warning...
+  std::string message;
+  int line = 0;
 };
 
 // An installed extension.
 struct Extension {
   std::string name, schema;
+  std::string version, default_version;  // installed, and the server's default ("" when unknown)
 };
 
 // Everything the checks look at, read in one consistent snapshot.
@@ -90,9 +144,16 @@ struct Snapshot {
   std::vector<Trigger> triggers;
   std::vector<Index> indexes;
   std::vector<ForeignKey> foreign_keys;
-  std::vector<Function> security_definer_functions;
+  std::vector<Function> functions;
   std::vector<Extension> extensions;
   std::vector<std::string> available_extensions;  // pg_available_extensions
+  std::vector<Privilege> privileges;
+  std::vector<DefaultPrivilege> default_privileges;
+  std::vector<RolePower> role_powers;
+  bool plpgsql_check_ran = false;                  // plpgsql_check is installed and ran over every plpgsql body
+  std::string plpgsql_check_error;                 // why it could not run, when installed
+  std::vector<BodyProblem> body_problems;
+  bool auth_users_rls = false;                     // auth.users exists and has row level security on
   int queries = 0;                                 // how many queries the snapshot took
 };
 

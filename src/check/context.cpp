@@ -8,6 +8,16 @@
 
 namespace check {
 
+const char* policy_command_name(char c) {
+  switch (c) {
+    case 'r': return "select";
+    case 'a': return "insert";
+    case 'w': return "update";
+    case 'd': return "delete";
+    default: return "all";
+  }
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -74,7 +84,8 @@ void Context::evaluate(const Rule& rule) {
 
 std::vector<Finding> run_checks(const Declaration& declaration, const catalog::Snapshot& snapshot) {
   Context ctx(declaration, snapshot);
-  for (const auto& rule : rules()) ctx.evaluate(rule);
+  for (const auto& rule : rules())
+    if (declaration.present || !rule.needs_declaration) ctx.evaluate(rule);
   auto out = std::move(ctx.findings());
   std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     if (a.level != b.level) return a.level > b.level;

@@ -55,6 +55,9 @@ private:
   std::vector<Finding> m_findings;
 };
 
+// The command a pg_policy.polcmd letter stands for: select, insert, update, delete or all.
+const char* policy_command_name(char polcmd);
+
 // True when v holds s.
 bool contains(const std::vector<std::string>& v, const std::string& s);
 

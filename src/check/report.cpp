@@ -32,9 +32,12 @@ Counts count(const std::vector<Finding>& findings) {
 std::string summary_line(const std::vector<Finding>& findings, const CheckStats& stats) {
   Counts c = count(findings);
   return fmt::format("{} error(s), {} warning(s), {} info, {} suppressed; checked {} tables, {} policies, {} triggers, "
-                     "{} indexes, {} security definer functions with {} queries in {} ms",
+                     "{} indexes, {} functions with {} queries in {} ms{}",
                      c.error, c.warning, c.info, c.suppressed, stats.tables, stats.policies, stats.triggers,
-                     stats.indexes, stats.functions, stats.queries, stats.elapsed_ms);
+                     stats.indexes, stats.functions, stats.queries, stats.elapsed_ms,
+                     stats.declaration ? ""
+                                       : fmt::format("; no declaration: {} rules that need one were skipped",
+                                                     stats.skipped_rules.size()));
 }
 
 std::string xml_escape(const std::string& s) {
@@ -114,6 +117,16 @@ Json format_json(const std::vector<Finding>& findings, const CheckStats& stats, 
     Json j = Json::object();
     j.set("rule", f.rule).set("level", level_name(f.level)).set("object", f.object).set("message", f.message);
     j.set("remediation", f.remediation).set("suppressed", f.suppressed);
+    Json equivalents = Json::array();
+    if (const Rule* rule = find_rule(f.rule)) {
+      std::string all = rule->equivalents;
+      for (std::size_t pos = 0; pos < all.size();) {
+        auto next = all.find(' ', pos);
+        equivalents.push(all.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+        pos = next == std::string::npos ? all.size() : next + 1;
+      }
+    }
+    j.set("equivalents", equivalents);
     j.set("reason", f.suppressed ? Json(f.suppression_reason) : Json());
     list.push(j);
   }
@@ -124,6 +137,10 @@ Json format_json(const std::vector<Finding>& findings, const CheckStats& stats, 
   summary.set("triggers", static_cast<long>(stats.triggers)).set("indexes", static_cast<long>(stats.indexes));
   summary.set("queries", stats.queries).set("elapsed_ms", static_cast<long long>(stats.elapsed_ms));
   summary.set("fail_on", level_name(fail_on)).set("failed", fails(findings, fail_on));
+  summary.set("declaration", stats.declaration);
+  Json skipped = Json::array();
+  for (const auto& r : stats.skipped_rules) skipped.push(r);
+  summary.set("skipped_rules", skipped);
   Json out = Json::object();
   out.set("command", "check").set("findings", list).set("summary", summary);
   return out;

@@ -14,6 +14,8 @@ struct CheckStats {
   std::size_t tables = 0, policies = 0, triggers = 0, indexes = 0, functions = 0;
   int queries = 0;
   long long elapsed_ms = 0;
+  bool declaration = true;                  // false: run without a declaration
+  std::vector<std::string> skipped_rules;   // rules that need a declaration, when there is none
 };
 
 // Grouped by category, errors first; suppressed findings listed with their reasons. Colour codes

@@ -19,6 +19,8 @@ struct Rule {
   const char* category;  // schema, rls, triggers, indexes, security, performance
   const char* summary;
   void (*evaluate)(Context& ctx);
+  bool needs_declaration = false;  // skipped (and said so) when check runs without a declaration
+  const char* equivalents = "";    // the same check elsewhere, space-separated: "splinter:function_search_path_mutable"
 };
 
 // Every rule, in the order reports list their groups.

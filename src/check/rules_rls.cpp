@@ -11,16 +11,6 @@ namespace {
 
 bool is_table(const catalog::Relation& rel) { return rel.kind == 'r' || rel.kind == 'p'; }
 
-const char* command_name(char c) {
-  switch (c) {
-    case 'r': return "select";
-    case 'a': return "insert";
-    case 'w': return "update";
-    case 'd': return "delete";
-    default: return "all";
-  }
-}
-
 // True when a subquery of the policy reads the policy's own table (pg_get_expr qualifies names
 // outside the search path, so an unqualified name is taken as the same table).
 bool reads_own_table(const catalog::Policy& p) {
@@ -77,7 +67,7 @@ void rls_missing_command_policy(Context& ctx) {
     for (const auto& command : t.policies) {
       bool covered = false;
       for (const auto* p : ctx.policies(t.qualified()))
-        covered = covered || p->command == '*' || command == command_name(p->command);
+        covered = covered || p->command == '*' || command == policy_command_name(p->command);
       if (!covered)
         ctx.report(fmt::format("{} ({})", t.qualified(), command),
                    fmt::format("no policy allows {} on this table: every {} through the API is denied", command, command),

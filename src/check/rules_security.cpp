@@ -2,13 +2,15 @@
 // exposed schemas, materialized views and views, and per-row auth calls in policies.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "check/rule_functions.hpp"
 
 namespace check::rule {
 
 namespace {
 
-std::string signature(const catalog::Function& f) { return fmt::format("{}.{}({})", f.schema, f.name, f.arguments); }
+std::string signature(const catalog::Function& f) { return f.signature(); }
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
@@ -19,16 +21,16 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 void security_definer_search_path(Context& ctx) {
-  for (const auto& f : ctx.snapshot.security_definer_functions)
-    if (!f.has_search_path())
+  for (const auto& f : ctx.snapshot.functions)
+    if (f.security_definer && !f.has_search_path())
       ctx.report(signature(f), "runs with its owner's rights and the caller's search_path: a caller can shadow the "
                                "objects it uses",
                  fmt::format("alter function {} set search_path = ''", signature(f)));
 }
 
 void security_definer_anon_executable(Context& ctx) {
-  for (const auto& f : ctx.snapshot.security_definer_functions)
-    if (ctx.exposed(f.schema) && contains(f.executable_by, "anon"))
+  for (const auto& f : ctx.snapshot.functions)
+    if (f.security_definer && ctx.exposed(f.schema) && contains(f.executable_by, "anon"))
       ctx.report(signature(f), "anonymous API callers may execute it with its owner's rights",
                  fmt::format("revoke execute on function {} from public, anon", signature(f)));
 }
@@ -73,6 +75,30 @@ void auth_uid_not_wrapped(Context& ctx) {
                  "auth.uid()/auth.jwt()/auth.role() is evaluated for every row",
                  "wrap each call in a select: (select auth.uid())");
   }
+}
+
+void plpgsql_body_error(Context& ctx) {
+  for (const auto& b : ctx.snapshot.body_problems)
+    ctx.report(b.function, fmt::format("line {} of the body: {}", b.line, b.message),
+               "fix the body (plpgsql_check_function() shows the statement) and replace the function in a new migration");
+}
+
+void plpgsql_check_skipped(Context& ctx) {
+  if (ctx.snapshot.plpgsql_check_ran) return;
+  bool plpgsql = std::any_of(ctx.snapshot.functions.begin(), ctx.snapshot.functions.end(),
+                             [](const catalog::Function& f) { return f.language == "plpgsql"; });
+  if (!plpgsql) return;
+  if (!ctx.snapshot.plpgsql_check_error.empty()) {
+    ctx.report("plpgsql_check", fmt::format("PL/pgSQL bodies not checked: plpgsql_check failed: {}", ctx.snapshot.plpgsql_check_error),
+               "run select * from plpgsql_check_function_tb(...) by hand to see which function it fails on");
+    return;
+  }
+  bool available = contains(ctx.snapshot.available_extensions, "plpgsql_check");
+  ctx.report("plpgsql_check",
+             available ? "PL/pgSQL bodies not checked: plpgsql_check is available but not installed in this database"
+                       : "PL/pgSQL bodies not checked: the plpgsql_check extension is not available on this server",
+             available ? "create extension plpgsql_check (in a schema of your choice), then run check again"
+                       : "install postgresql-15-plpgsql-check (Debian) and create extension plpgsql_check");
 }
 
 }  // namespace check::rule

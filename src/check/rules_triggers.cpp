@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "check/rule_functions.hpp"
+#include "core/sql_tokens.hpp"
 
 namespace check::rule {
 
@@ -27,6 +28,15 @@ std::vector<std::string> differences(const catalog::Trigger& found, const Declar
   if (found.function != dt.function) out.push_back(fmt::format("function {} (expected {})", found.function, dt.function));
   if (found.args != dt.args)
     out.push_back(fmt::format("arguments ({}) (expected ({}))", fmt::join(found.args, ", "), fmt::join(dt.args, ", ")));
+  if (found.when != dt.when)
+    out.push_back(found.when.empty() ? fmt::format("no WHEN (expected WHEN ({}))", dt.when)
+                  : dt.when.empty()  ? fmt::format("WHEN ({}) (expected none: it fires only when that holds)", found.when)
+                                     : fmt::format("WHEN ({}) (expected WHEN ({}))", found.when, dt.when));
+  if (found.columns != dt.columns)
+    out.push_back(found.columns.empty()
+                      ? fmt::format("update of any column (expected update of {})", fmt::join(dt.columns, ", "))
+                      : fmt::format("update of {} only (expected {})", fmt::join(found.columns, ", "),
+                                    dt.columns.empty() ? std::string("any column") : fmt::format("{}", fmt::join(dt.columns, ", "))));
   return out;
 }
 
@@ -46,27 +56,43 @@ bool declared_trigger_reported(const Context& ctx, const std::string& table, con
   bool reported = false;
   each_declared_trigger(ctx, [&](const DeclaredTable& t, const DeclaredTrigger& dt, const catalog::Trigger* found) {
     if (t.qualified() != table || dt.function != function) return;
-    reported = reported || !found || !differences(*found, dt).empty() || found->enabled == 'D';
+    reported = reported || !found || !differences(*found, dt).empty() || found->enabled != dt.enabled;
   });
   return reported;
+}
+
+// True when the trigger fires in normal sessions (enabled O or A), for every row (no WHEN) and,
+// for updates, whatever column changed (no UPDATE OF list).
+bool fires_always(const catalog::Trigger& tr) {
+  return (tr.enabled == 'O' || tr.enabled == 'A') && tr.when.empty() && tr.columns.empty();
 }
 
 // True when the trigger fires for event and sees its rows: a row trigger, or a statement trigger
 // with the transition table(s) of the event (new for insert, old for delete, both for update).
 bool audits_event(const catalog::Trigger& tr, const std::string& event) {
-  if (!contains(tr.events(), event)) return false;
+  if (!fires_always(tr) || !contains(tr.events(), event)) return false;
   if (tr.row()) return true;
   if (event == "insert") return !tr.new_table.empty();
   if (event == "delete") return !tr.old_table.empty();
   return !tr.old_table.empty() && !tr.new_table.empty();
 }
 
-// True when tr keeps updated_at current: an enabled before-update row trigger calling a declared
-// updated_at function (moddatetime with the updated_at column).
+// True when function (schema.name) is a PL/pgSQL function whose body assigns NEW.updated_at.
+bool assigns_updated_at(const Context& ctx, const std::string& function) {
+  for (const auto& f : ctx.snapshot.functions)
+    if (f.schema + "." + f.name == function && f.language == "plpgsql" && f.returns_trigger &&
+        core::assigns_new_column(f.body, "updated_at"))
+      return true;
+  return false;
+}
+
+// True when tr keeps updated_at current: a before-update row trigger that always fires and calls a
+// declared updated_at function (moddatetime with the updated_at column) or the project's own
+// PL/pgSQL function that assigns NEW.updated_at.
 bool maintains_updated_at(const Context& ctx, const catalog::Trigger& tr) {
-  bool function_ok = contains(ctx.declaration.updated_at_functions, tr.function);
+  bool function_ok = contains(ctx.declaration.updated_at_functions, tr.function) || assigns_updated_at(ctx, tr.function);
   bool args_ok = tr.function.ends_with(".moddatetime") ? tr.args == std::vector<std::string>{"updated_at"} : true;
-  return tr.enabled != 'D' && tr.row() && tr.timing() == "before" && contains(tr.events(), "update") && function_ok &&
+  return fires_always(tr) && tr.row() && tr.timing() == "before" && contains(tr.events(), "update") && function_ok &&
          args_ok;
 }
 
@@ -93,11 +119,37 @@ void trigger_mismatch(Context& ctx) {
   });
 }
 
+namespace {
+
+// What an enabled state means, for messages.
+const char* enabled_meaning(char state) {
+  switch (state) {
+    case 'D': return "disabled: it never fires";
+    case 'R': return "enabled replica: it fires only in sessions with session_replication_role = replica, never in "
+                     "normal ones";
+    case 'A': return "enabled always: it fires in replica sessions too";
+    default: return "enabled (origin)";
+  }
+}
+
+// The ALTER TABLE clause that sets an enabled state.
+const char* enable_clause(char state) {
+  switch (state) {
+    case 'D': return "disable trigger";
+    case 'R': return "enable replica trigger";
+    case 'A': return "enable always trigger";
+    default: return "enable trigger";
+  }
+}
+
+}  // namespace
+
 void trigger_disabled(Context& ctx) {
   each_declared_trigger(ctx, [&](const DeclaredTable& t, const DeclaredTrigger& dt, const catalog::Trigger* found) {
-    if (found && found->enabled == 'D')
-      ctx.report(fmt::format("{}: trigger {}", t.qualified(), dt.name), "the trigger is disabled: it never fires",
-                 fmt::format("alter table {} enable trigger {}", t.qualified(), dt.name));
+    if (found && found->enabled != dt.enabled)
+      ctx.report(fmt::format("{}: trigger {}", t.qualified(), dt.name),
+                 fmt::format("the trigger is {} (declared: {})", enabled_meaning(found->enabled), enabled_meaning(dt.enabled)),
+                 fmt::format("alter table {} {} {}", t.qualified(), enable_clause(dt.enabled), dt.name));
   });
 }
 

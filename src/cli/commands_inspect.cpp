@@ -64,11 +64,24 @@ Command check_command() {
           "security and performance lints",
           [](CLI::App& sub) -> Handler {
             auto fail_on = std::make_shared<std::string>("error");
+            auto options = std::make_shared<runner::CheckOptions>();
+            auto schemas = std::make_shared<std::vector<std::string>>();
             sub.add_option("--fail-on", *fail_on, "the level that makes check exit 3")
                 ->check(CLI::IsMember({"error", "warning", "info"}))
                 ->capture_default_str();
-            return [fail_on](RunContext& ctx) {
-              auto out = runner::cmd_check(ctx.config, ctx.reporter, {core::parse_level(*fail_on)});
+            sub.add_flag("--no-declaration", options->no_declaration,
+                         "run only the rules that need no declaration (the default when no declaration file exists "
+                         "and `declaration` is not set), e.g. on any Supabase database");
+            sub.add_option("--exposed-schemas", *schemas,
+                           "the schemas the API serves, comma-separated (default: the declaration's, else public)")
+                ->delimiter(',');
+            return [fail_on, options, schemas](RunContext& ctx) {
+              options->fail_on = core::parse_level(*fail_on);
+              if (!schemas->empty()) {
+                options->exposed_schemas = *schemas;
+                options->exposed_schemas_given = true;
+              }
+              auto out = runner::cmd_check(ctx.config, ctx.reporter, *options);
               print_check(ctx, out);
               return static_cast<int>(out.code);
             };

@@ -2,6 +2,8 @@
 // right rule and object, on its own fresh database.
 #include <doctest/doctest.h>
 
+#include "check/rule.hpp"
+#include "core/level.hpp"
 #include "harness.hpp"
 
 using it::run_tool;
@@ -26,6 +28,12 @@ struct AutoCrmDatabase {
 
 std::string finding(const std::string& rule, const std::string& level, const std::string& object) {
   return "{\"rule\":\"" + rule + "\",\"level\":\"" + level + "\",\"object\":\"" + object + "\"";
+}
+
+// The level of a rule as the JSON report prints it.
+std::string find_rule_level(const std::string& rule) {
+  const auto* r = check::find_rule(rule);
+  return r ? std::string(core::level_name(r->level)) : "unknown";
 }
 
 #define CHECK_FINDS(result, rule, level, object)                                  \
@@ -167,7 +175,9 @@ TEST_CASE("suppressed findings need a reason and are shown with it") {
            "declaration = \"" + (it::source_dir() / "schema" / "autocrm.schema.toml").string() + "\"\n"
            "[[suppress]]\nrule = \"fk-without-index\"\nobject = \"public.response_templates.response_templates_reviewer_id_fkey\"\n"
            "reason = \"reviewers are few and never deleted\"\n"
-           "[[suppress]]\nrule = \"index-skipped\"\nobject = \"*\"\nreason = \"the test server has no pgvector\"\n");
+           "[[suppress]]\nrule = \"index-skipped\"\nobject = \"*\"\nreason = \"the test server has no pgvector\"\n"
+           "[[suppress]]\nrule = \"multiple-permissive-policies\"\nobject = \"*\"\n"
+           "reason = \"one policy per role of the access matrix; measured in docs/benchmarks-load.md\"\n");
   auto r = run_tool({"--database-url", a.db.url(), "check", "--fail-on", "warning"}, ws.path());
   CHECK_EXIT(r, 0);
   CHECK(r.out.find("reason: reviewers are few and never deleted") != std::string::npos);
@@ -189,4 +199,127 @@ TEST_CASE("check speaks JUnit and GitHub annotations") {
   CHECK(gh.out.find("::error title=autocrm-migrate index-missing::public.idx_tickets_status: ") != std::string::npos);
   auto wrong = run_tool({"--database-url", a.db.url(), "--format", "junit", "status"}, it::source_dir());
   CHECK_EXIT(wrong, 2);
+}
+
+// The changes a hurried admin or an attacker with Studio access makes, each on a fresh database:
+// check must exit 3 and name the rule and object (issue 15's list).
+TEST_CASE("check sees through hand-made changes that open the data") {
+  struct Tamper {
+    const char* sql;
+    const char* rule;
+    const char* object;
+  };
+  const std::vector<Tamper> cases = {
+      {"create policy open_read on public.tickets for select to authenticated using (true)", "policy-always-true",
+       "public.tickets: policy \\\"open_read\\\""},
+      {"create policy open_all on public.tickets to public using (true) with check (true)", "policy-public-role",
+       "public.tickets: policy \\\"open_all\\\""},
+      {"alter policy \"Customers can view own tickets\" on public.tickets using (true)", "policy-always-true",
+       "public.tickets: policy \\\"Customers can view own tickets\\\""},
+      {"alter policy \"Customers can view own tickets\" on public.tickets to authenticated, anon", "policy-mismatch",
+       "public.tickets: policy \\\"Customers can view own tickets\\\""},
+      {"grant all on public.tickets to anon; create policy anon_read on public.tickets for select to anon using "
+       "(status <> 'closed')",
+       "privilege-extra", "public.tickets (anon)"},
+      {"alter table public.tickets owner to authenticated", "api-role-owns-object", "public.tickets"},
+      {"create function public.all_tickets() returns setof public.tickets language sql security definer set "
+       "search_path = '' as 'select * from public.tickets'; grant execute on function public.all_tickets() to "
+       "authenticated",
+       "security-definer-reads-rls", "public.all_tickets()"},
+      {"drop trigger audit_tickets_changes on public.tickets; create trigger audit_tickets_changes after update on "
+       "public.tickets for each row when (false) execute function public.audit_trigger_func('id')",
+       "trigger-mismatch", "public.tickets: trigger audit_tickets_changes"},
+      {"alter table public.tickets enable replica trigger audit_tickets_changes", "trigger-disabled",
+       "public.tickets: trigger audit_tickets_changes"},
+      {"drop trigger audit_tickets_changes on public.tickets; create trigger audit_tickets_changes after update of "
+       "metadata on public.tickets for each row execute function public.audit_trigger_func('id')",
+       "trigger-mismatch", "public.tickets: trigger audit_tickets_changes"},
+      {"create rule publish as on insert to public.messages do also insert into public.kb_articles (title, content, "
+       "organization_id) values ('leak', new.content, (select organization_id from public.tickets where id = "
+       "new.ticket_id))",
+       "table-rule", "public.messages"},
+      {"grant truncate on public.messages to authenticated", "privilege-dangerous", "public.messages (authenticated)"},
+      {"grant update (organization_id) on public.tickets to authenticated", "privilege-extra",
+       "public.tickets.organization_id (authenticated)"},
+      {"revoke execute on function public.get_ticket_metrics(timestamptz, timestamptz, uuid) from authenticated",
+       "privilege-missing", "public.get_ticket_metrics (authenticated)"},
+      {"alter default privileges in schema public grant select on tables to anon", "default-privileges-grant",
+       "default privileges of postgres in schema public on tables (anon)"},
+      {"create function public.touch() returns int language sql as 'select 1'", "function-search-path-mutable",
+       "public.touch()"},
+      {"create policy meta on public.tickets for select to authenticated using ((select auth.jwt()) -> "
+       "'user_metadata' ->> 'role' = 'admin')",
+       "policy-user-metadata", "public.tickets: policy \\\"meta\\\""},
+      {"create table public.api_keys (id uuid primary key, api_key text); grant select on public.api_keys to anon",
+       "sensitive-columns-exposed", "public.api_keys"},
+  };
+  for (const auto& c : cases) {
+    INFO(std::string(c.sql));
+    AutoCrmDatabase a;
+    a.exec(c.sql);
+    auto r = a.check();
+    // Errors fail the run; a warning-level rule (default privileges, a mutable search_path) is
+    // only reported, and fails it with --fail-on warning.
+    if (find_rule_level(c.rule) == "error") CHECK_EXIT(r, 3);
+    else CHECK_EXIT(a.check({"--fail-on", "warning"}), 3);
+    CHECK_FINDS(r, c.rule, find_rule_level(c.rule), c.object);
+  }
+}
+
+TEST_CASE("check finds an API role that can skip RLS, and the cluster is put back") {
+  AutoCrmDatabase a;
+  a.exec("alter role authenticated bypassrls");
+  auto r = a.check();
+  a.exec("alter role authenticated nobypassrls");
+  CHECK_EXIT(r, 3);
+  CHECK_FINDS(r, "api-role-bypasses-rls", "error", "authenticated");
+}
+
+TEST_CASE("check runs plpgsql_check over the bodies where it is installed, and says skipped where not") {
+  AutoCrmDatabase a;
+  auto before = a.check();
+  CHECK_FINDS(before, "plpgsql-check-skipped", "info", "plpgsql_check");
+  a.exec("create extension plpgsql_check schema extensions");
+  auto clean = a.check();
+  CHECK_EXIT(clean, 0);
+  CHECK(clean.out.find("plpgsql-check-skipped") == std::string::npos);
+  a.exec("create or replace function private.is_admin() returns boolean language plpgsql stable security definer set "
+         "search_path = '' as $$ begin return (select p.rol from public.profiles p where p.id = (select auth.uid())) = "
+         "'admin'; end $$");
+  auto r = a.check();
+  CHECK_EXIT(r, 3);
+  CHECK_FINDS(r, "plpgsql-body-error", "error", "private.is_admin()");
+}
+
+TEST_CASE("check without a declaration runs the rules that need none and leaves Supabase's schemas alone") {
+  AutoCrmDatabase a;
+  a.exec("create table auth.sessions_x (id uuid); alter table auth.sessions_x enable row level security");
+  a.exec("create table public.notes (id uuid primary key, body text)");
+  auto r = a.check({"--no-declaration"});
+  CHECK_EXIT(r, 3);
+  CHECK_FINDS(r, "rls-disabled", "error", "public.notes");
+  CHECK(r.out.find("auth.sessions_x") == std::string::npos);
+  CHECK(r.out.find("\"declaration\":false") != std::string::npos);
+  CHECK(r.out.find("\"skipped_rules\":[\"table-missing\"") != std::string::npos);
+  CHECK(r.out.find("\"rule\":\"policy-undeclared\"") == std::string::npos);
+  CHECK(r.out.find("\"equivalents\":[\"splinter:rls_disabled_in_public\"]") != std::string::npos);
+}
+
+TEST_CASE("check counts a project's own PL/pgSQL function that sets NEW.updated_at as maintaining it") {
+  AutoCrmDatabase a;
+  a.exec("create function public.touch_updated_at() returns trigger language plpgsql set search_path = '' as $$ begin "
+         "new.updated_at := now(); return new; end $$");
+  a.exec("create function public.noop_trigger() returns trigger language plpgsql set search_path = '' as $$ begin if "
+         "new.updated_at = old.updated_at then return new; end if; return new; end $$");
+  a.exec("create table public.notes (id uuid primary key, updated_at timestamptz); alter table public.notes enable "
+         "row level security; create trigger touch before update on public.notes for each row execute function "
+         "public.touch_updated_at()");
+  a.exec("create table public.drafts (id uuid primary key, updated_at timestamptz); alter table public.drafts enable "
+         "row level security; create trigger touch before update on public.drafts for each row execute function "
+         "public.noop_trigger()");
+  auto r = a.check();
+  CHECK_EXIT(r, 3);
+  CHECK_FINDS(r, "updated-at-trigger-missing", "error", "public.drafts");
+  CHECK(r.out.find("\"rule\":\"updated-at-trigger-missing\",\"level\":\"error\",\"object\":\"public.notes\"") ==
+        std::string::npos);
 }

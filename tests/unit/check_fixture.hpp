@@ -48,6 +48,7 @@ inline catalog::Snapshot good_catalog() {
   c.relations.push_back(notes);
   c.policies.push_back({"public", "notes", "read own", 'r', "(owner_id = ( SELECT auth.uid() AS uid))", ""});
   c.policies.push_back({"public", "notes", "write own", 'a', "", "(owner_id = ( SELECT auth.uid() AS uid))"});
+  for (auto& p : c.policies) p.roles = {"authenticated"};
   c.policy_columns.push_back({"public", "notes", "owner_id"});
   c.triggers.push_back({"public", "notes", "handle_updated_at", 'O', 1 | 2 | 16, "extensions.moddatetime", {"updated_at"}});
   c.triggers.push_back({"public", "notes", "audit_notes_changes", 'O', 1 | 4 | 8 | 16, "public.audit_trigger_func", {}});
@@ -57,6 +58,20 @@ inline catalog::Snapshot good_catalog() {
   c.foreign_keys.push_back({"public", "notes", "notes_owner_id_fkey", {"owner_id"}});
   c.extensions.push_back({"moddatetime", "extensions"});
   return c;
+}
+
+// A security definer function in schema public with this proconfig, executable by these API roles.
+inline catalog::Function definer(const std::string& name, const std::string& config,
+                                 std::vector<std::string> executable_by, const std::string& body = "") {
+  catalog::Function f;
+  f.schema = "public";
+  f.name = name;
+  f.config = config;
+  f.executable_by = std::move(executable_by);
+  f.security_definer = true;
+  f.language = "sql";
+  f.body = body;
+  return f;
 }
 
 inline std::vector<std::string> rules_of(const std::vector<check::Finding>& findings) {

@@ -70,11 +70,12 @@ TEST_CASE("each kind of drift is reported with its rule") {
   c.relations[0].rls = false;
   c.policies.erase(c.policies.begin() + 1);  // no insert policy any more
   c.policies.push_back({"public", "notes", "admins", 'r', "(EXISTS ( SELECT 1 FROM notes n WHERE (n.id = auth.uid())))", ""});
+  c.policies.back().roles = {"authenticated"};
   c.triggers[0].args = {"created_at"};
   c.triggers[1].enabled = 'D';
   c.indexes[1].valid = false;
   c.foreign_keys.push_back({"public", "notes", "notes_team_fkey", {"team_id"}});
-  c.security_definer_functions.push_back({"public", "f", "", "", {"anon"}});
+  c.functions.push_back(check_fixture::definer("f", "", {"anon"}));
   c.extensions.push_back({"pg_trgm", "public"});
   auto findings = check::run_checks(d, c);
   auto rules = rules_of(findings);
@@ -88,6 +89,7 @@ TEST_CASE("each kind of drift is reported with its rule") {
                      "fk-without-index public.notes.notes_team_fkey",
                      "index-invalid public.idx_notes_owner",
                      "index-skipped public.idx_notes_embedding",
+                     "multiple-permissive-policies public.notes (authenticated select)",
                      "policy-column-without-index public.notes.owner_id",  // the same invalid index
                      "policy-self-reference public.notes: policy \"admins\"",
                      "policy-without-rls public.notes",
@@ -190,7 +192,7 @@ TEST_CASE("report formats: text / JSON / JUnit / GitHub") {
   CHECK(check::format_text(findings, stats, core::Level::error, true).find("\x1b[31m") != std::string::npos);
   auto json = check::format_json(findings, stats, core::Level::error).dump();
   CHECK(json.find("{\"rule\":\"index-missing\",\"level\":\"error\",\"object\":\"public.idx_a\",\"message\":\"expected a "
-                  "btree index\",\"remediation\":\"create index ...\",\"suppressed\":false,\"reason\":null}") !=
+                  "btree index\",\"remediation\":\"create index ...\",\"suppressed\":false,\"equivalents\":[],\"reason\":null}") !=
         std::string::npos);
   std::string junit = check::format_junit(findings, stats, core::Level::error);
   CHECK(junit.find("failures=\"1\"") != std::string::npos);
