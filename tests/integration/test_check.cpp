@@ -266,6 +266,53 @@ TEST_CASE("check sees through hand-made changes that open the data") {
   }
 }
 
+TEST_CASE("check finds what splinter's lints find, each object named, on a real database") {
+  struct Change {
+    const char* sql;
+    const char* rule;
+    const char* object;
+  };
+  const std::vector<Change> cases = {
+      {"create policy extra_read on public.tickets for select to authenticated using (status <> 'closed')",
+       "policy-undeclared", "public.tickets: policy \\\"extra_read\\\""},
+      {"drop policy \"Customers can view own tickets\" on public.tickets", "policy-missing",
+       "public.tickets: policy \\\"Customers can view own tickets\\\""},
+      {"create function public.whoami() returns uuid language sql stable security definer set search_path = '' as "
+       "'select auth.uid()'",
+       "security-definer-authenticated-executable", "public.whoami()"},
+      {"create table public.notes (id uuid primary key, owner uuid); alter table public.notes enable row level "
+       "security; create policy mine on public.notes for select to authenticated using (owner = (select auth.uid())); "
+       "create policy unowned on public.notes for select to authenticated using (owner is null)",
+       "multiple-permissive-policies", "public.notes (authenticated select)"},
+      {"create view public.user_emails as select id, email from auth.users; grant select on public.user_emails to "
+       "authenticated",
+       "auth-users-exposed",
+       "public.user_emails"},
+      {"create table public.subscribers (email text primary key references auth.users (email))", "fk-to-auth-unique",
+       "public.subscribers.subscribers_email_fkey"},
+      {"create foreign data wrapper dummy_fdw; create server dummy_srv foreign data wrapper dummy_fdw; create foreign "
+       "table public.remote_notes (id int) server dummy_srv; grant select on public.remote_notes to anon",
+       "foreign-table-in-api", "public.remote_notes"},
+      {"create extension pg_trgm version '1.3' schema extensions", "extension-outdated", "pg_trgm"},
+      {"create table public.jobs (id int primary key, handler regproc)", "unsupported-reg-types",
+       "public.jobs.handler"},
+      {"create table public.events (happened_at timestamptz); alter table public.events enable row level security",
+       "table-without-primary-key", "public.events"},
+  };
+  AutoCrmDatabase clean;
+  auto before = clean.check({"--fail-on", "warning"});
+  for (const auto& c : cases) {
+    INFO(std::string(c.sql));
+    // Not there before the change, so finding it after is the change's doing.
+    CHECK(before.out.find(finding(c.rule, find_rule_level(c.rule), c.object)) == std::string::npos);
+    AutoCrmDatabase a;
+    a.exec(c.sql);
+    auto r = a.check({"--fail-on", find_rule_level(c.rule)});
+    CHECK_EXIT(r, 3);
+    CHECK_FINDS(r, c.rule, find_rule_level(c.rule), c.object);
+  }
+}
+
 TEST_CASE("check finds an API role that can skip RLS, and the cluster is put back") {
   AutoCrmDatabase a;
   a.exec("alter role authenticated bypassrls");
