@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "check/rule_functions.hpp"
+#include "core/text.hpp"
 
 namespace check::rule {
 
@@ -107,12 +108,17 @@ void index_renamed(Context& ctx) {
 }
 
 void index_invalid(Context& ctx) {
-  each_declared_index(ctx, [&](const DeclaredTable& t, const DeclaredIndex& di, const DeclaredIndexStatus& s) {
-    if (s.state != IndexState::invalid) return;
-    ctx.report(fmt::format("{}.{}", t.schema, di.name),
-               "the index is INVALID (left by a failed CREATE INDEX CONCURRENTLY): it is not used",
-               fmt::format("drop index concurrently {}.{}; then create it again", t.schema, di.name));
-  });
+  // Every index of the checked schemas, not only declared ones: an INVALID index is never used,
+  // still slows every write and, if unique, enforces nothing.
+  for (const auto& ix : ctx.snapshot.indexes) {
+    if (ix.valid) continue;
+    ctx.report(fmt::format("{}.{}", ix.schema, ix.name),
+               fmt::format("the index on {}.{} is INVALID (left by a failed CREATE INDEX CONCURRENTLY): it is not "
+                           "used",
+                           ix.schema, ix.table),
+               fmt::format("drop index concurrently {}.{}; then create it again", core::quote_identifier(ix.schema),
+                           core::quote_identifier(ix.name)));
+  }
 }
 
 void index_mismatch(Context& ctx) {

@@ -313,6 +313,16 @@ TEST_CASE("check finds what splinter's lints find, each object named, on a real 
   }
 }
 
+TEST_CASE("check finds an INVALID index nobody declared, as splinter's invalid_index does") {
+  AutoCrmDatabase a;
+  a.exec("create table public.dups (id int primary key, v int); insert into public.dups values (1, 1), (2, 1)");
+  CHECK_THROWS(a.exec("create unique index concurrently dups_v on public.dups (v)"));
+  for (const auto& r : {a.check(), a.check({"--no-declaration"})}) {
+    CHECK_EXIT(r, 3);
+    CHECK_FINDS(r, "index-invalid", "error", "public.dups_v");
+  }
+}
+
 TEST_CASE("check finds an API role that can skip RLS, and the cluster is put back") {
   AutoCrmDatabase a;
   a.exec("alter role authenticated bypassrls");

@@ -309,3 +309,12 @@ TEST_CASE("each rule fires on its scenario with exactly the findings the change 
     for (const auto& f : findings) CHECK(f.level == check::find_rule(f.rule)->level);
   }
 }
+
+TEST_CASE("index-invalid reports an INVALID index nobody declared, with or without a declaration") {
+  auto c = good_catalog();
+  c.indexes.push_back({"public", "notes", "notes_body_key", "btree", true, false, false, {"body"}, {}, "", "x"});
+  for (const auto& decl : {check::parse_declaration(k_decl, "schema.toml"), check::no_declaration({"public"})}) {
+    auto got = check_fixture::rules_of(check::run_checks(decl, c));
+    CHECK(std::find(got.begin(), got.end(), "index-invalid public.notes_body_key") != got.end());
+  }
+}
