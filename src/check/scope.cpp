@@ -2,15 +2,9 @@
 
 #include <algorithm>
 
-namespace check {
+#include "catalog/managed_schemas.hpp"
 
-const std::vector<std::string>& managed_schemas() {
-  static const std::vector<std::string> schemas{
-      "auth",    "storage",  "realtime",           "extensions",         "graphql", "graphql_public", "vault",
-      "pgsodium", "pgsodium_masks", "supabase_functions", "supabase_migrations", "net",     "cron",
-      "pgbouncer", "_realtime", "_analytics", "pgtle", "tiger", "topology"};
-  return schemas;
-}
+namespace check {
 
 namespace {
 
@@ -23,7 +17,7 @@ void drop_if(std::vector<T>& v, Pred pred) {
 
 catalog::Snapshot without_managed(catalog::Snapshot s, const std::vector<std::string>& extra_schemas) {
   auto skipped = [&](const std::string& schema) {
-    return std::count(managed_schemas().begin(), managed_schemas().end(), schema) > 0 ||
+    return std::count(catalog::managed_schemas().begin(), catalog::managed_schemas().end(), schema) > 0 ||
            std::count(extra_schemas.begin(), extra_schemas.end(), schema) > 0;
   };
   drop_if(s.relations, [&](const auto& r) { return skipped(r.schema); });

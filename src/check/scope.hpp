@@ -9,9 +9,6 @@
 
 namespace check {
 
-// The schemas Supabase manages (auth, storage, realtime, extensions, graphql, ...).
-const std::vector<std::string>& managed_schemas();
-
 // The snapshot without objects in managed schemas or in extra_schemas (the ledger's), keeping the
 // policies on storage.objects.
 catalog::Snapshot without_managed(catalog::Snapshot snapshot, const std::vector<std::string>& extra_schemas);

@@ -20,7 +20,8 @@ namespace {
 
 constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 database, connection or migration failure; 2 usage, configuration or "
-    "migration-file error; 3 status --exit-code, validate or check found problems.";
+    "migration-file error; 3 status --exit-code, validate, check, drift or dump --check found problems, or up "
+    "refused a drifted database (drift_check).";
 
 // The configuration keys that have a command-line flag, with the flag's help.
 constexpr std::pair<core::Key, const char*> k_config_flags[] = {
@@ -35,12 +36,15 @@ constexpr std::pair<core::Key, const char*> k_config_flags[] = {
     {core::Key::lock_retries, "retry a migration that hit lock_timeout this many times, with backoff"},
     {core::Key::strict_names, "true: only YYYYMMDDHHMMSS_lowercase_name.sql file names (others are errors)"},
     {core::Key::supabase_ledger, "true: also write the Supabase CLI's ledger in each migration's transaction"},
+    {core::Key::schema_file, "the schema file dump writes (up, down, redo rewrite it when it is set)"},
+    {core::Key::shadow_url, "URL of the server drift replays on (default: the embedded local PostgreSQL)"},
+    {core::Key::drift_check, "true: up applies nothing to a database that drifted from its migrations"},
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--config", g.config_file, "configuration file (default: autocrm-migrate.toml here or above)");
   app.add_option("--env", g.env, "environment section of the configuration, e.g. ci, production");
-  app.add_option("--format", g.format, "output format: text, json (every command); junit, github (check)")
+  app.add_option("--format", g.format, "output format: text, json (every command); junit (check), github (check, drift)")
       ->check(CLI::IsMember({"text", "json", "junit", "github"}));
   app.add_flag("--yes,-y", g.yes, "confirm writes to a production environment without asking");
   for (const auto& [key, help] : k_config_flags)
@@ -88,7 +92,7 @@ int finish(RunContext& ctx, runner::Outcome out, void (*print_text)(const core::
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = [] {
     std::vector<Command> all;
-    for (auto group : {migrate_commands(), inspect_commands(), project_commands()})
+    for (auto group : {migrate_commands(), inspect_commands(), schema_commands(), project_commands()})
       all.insert(all.end(), group.begin(), group.end());
     return all;
   }();

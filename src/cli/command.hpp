@@ -48,10 +48,13 @@ struct Command {
 const std::vector<Command>& command_table();
 
 // The rows, grouped by file: up, down, redo, repair, baseline (commands_migrate.cpp); status,
-// validate, check (commands_inspect.cpp); new, config, dev (commands_project.cpp).
+// validate, check (commands_inspect.cpp); drift, dump (commands_schema.cpp); new, config, dev
+// (commands_project.cpp).
 std::vector<Command> migrate_commands();
 std::vector<Command> inspect_commands();
 std::vector<Command> project_commands();
+// drift, dump (commands_schema.cpp).
+std::vector<Command> schema_commands();
 
 // Prints a command's outcome (JSON, or its text form through print_text) and returns its exit code.
 int finish(RunContext& ctx, runner::Outcome out, void (*print_text)(const core::Json& report) = nullptr);

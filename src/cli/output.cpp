@@ -26,6 +26,14 @@ void ConsoleReporter::progress(const std::string& line) {
   if (m_format == Format::text) print_out(line);
 }
 
+void ConsoleReporter::status(const std::string& line) {
+  static const bool terminal = isatty(2);
+  if (m_format != Format::text || !terminal) return;
+  std::string out = "\r\033[K" + line;
+  std::fputs(out.c_str(), stderr);
+  std::fflush(stderr);
+}
+
 void ConsoleReporter::notice(const std::string& line) {
   print_err(line);
   m_notices.push(core::redact(line));

@@ -17,6 +17,7 @@ class ConsoleReporter : public runner::Reporter {
 public:
   explicit ConsoleReporter(Format format) : m_format(format) {}
   void progress(const std::string& line) override;
+  void status(const std::string& line) override;
   void notice(const std::string& line) override;
   bool confirm(const std::string& question) override;
   bool interactive() const override;

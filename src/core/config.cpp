@@ -235,8 +235,26 @@ Config Config::load(const LoadOptions& options) {
   const std::string& url = config.database_url();
   register_secret(password_of(url));
   register_secret(percent_decode(password_of(url)));
+  register_secret(password_of(config.shadow_url()));
+  register_secret(percent_decode(password_of(config.shadow_url())));
   if (auto pw = getenv("PGPASSWORD")) register_secret(*pw);
   return config;
+}
+
+std::vector<std::string> Config::ignore_tables() const {
+  std::vector<std::string> out;
+  const std::string& all = text(Key::ignore_tables);
+  std::size_t start = 0;
+  while (start <= all.size()) {
+    std::size_t end = all.find(',', start);
+    if (end == std::string::npos) end = all.size();
+    std::string item = all.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
 }
 
 fs::path Config::path(Key key) const {

@@ -81,6 +81,16 @@ public:
   bool strict_names() const { return number(Key::strict_names) != 0; }
   // True when each migration also writes the Supabase CLI's ledger row.
   bool supabase_ledger() const { return number(Key::supabase_ledger) != 0; }
+  // The schema file `dump` writes; empty when set to "".
+  std::filesystem::path schema_file() const { return text(Key::schema_file).empty() ? std::filesystem::path() : path(Key::schema_file); }
+  // True when schema_file was set (file, environment or flag): up, down and redo then rewrite it.
+  bool schema_file_on_write() const { return value(Key::schema_file).origin != "default" && !text(Key::schema_file).empty(); }
+  // The URL of the server drift replays on ("" for the embedded local PostgreSQL).
+  const std::string& shadow_url() const { return text(Key::shadow_url); }
+  // True when up refuses a drifted database.
+  bool drift_check() const { return number(Key::drift_check) != 0; }
+  // The ignore_tables patterns, split at commas and trimmed.
+  std::vector<std::string> ignore_tables() const;
   // Set when migrations_dir was not configured and supabase/migrations/ was taken: the note to show.
   const std::string& detected_migrations_dir() const { return m_detected_dir; }
 

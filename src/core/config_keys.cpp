@@ -49,6 +49,19 @@ const std::vector<KeySpec>& config_keys() {
       {Key::supabase_ledger, "supabase_ledger", ValueType::boolean, "false",
        "also write the Supabase CLI's ledger (supabase_migrations.schema_migrations) in each migration's transaction, "
        "so `supabase migration list` agrees with `status`"},
+      {Key::schema_file, "schema_file", ValueType::path, "schema/schema.sql",
+       "the schema file `dump` writes (pg_dump --schema-only, made deterministic); when set explicitly, up, down and "
+       "redo rewrite it after they change the database (\"\" turns that off)"},
+      {Key::shadow_url, "shadow_url", ValueType::string, "",
+       "a database URL on the server where `drift` replays the migrations in a temporary database it creates and "
+       "drops; empty: the embedded local PostgreSQL",
+       true},
+      {Key::drift_check, "drift_check", ValueType::boolean, "false",
+       "up first compares the database with its applied migrations (as `drift` does) and applies nothing when they "
+       "differ"},
+      {Key::ignore_tables, "ignore_tables", ValueType::string, "",
+       "tables drift and dump leave out, as comma-separated schema.table patterns with * and ? (e.g. partitions a "
+       "maintenance job creates by date: \"private.audit_logs_y*\")"},
   };
   return keys;
 }

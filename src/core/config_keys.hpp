@@ -28,10 +28,14 @@ enum class Key : std::size_t {
   declaration,
   strict_names,
   supabase_ledger,
+  schema_file,
+  shadow_url,
+  drift_check,
+  ignore_tables,
 };
 
 // How many keys there are.
-inline constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::supabase_ledger) + 1;
+inline constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::ignore_tables) + 1;
 
 // The kind of value a configuration key holds.
 enum class ValueType { string, path, duration, boolean, count, identifier };

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <libpq-fe.h>
+
 #include <cstdlib>
+#include <memory>
+
+#include "core/error.hpp"
 
 #include "core/secrets.hpp"
 #include "core/url.hpp"
@@ -37,6 +42,35 @@ std::string with_connection_defaults(const std::string& conninfo, const std::str
     const char* env = env_of(key);
     if (conninfo.find(key) != std::string::npos || (env && std::getenv(env))) continue;
     add(key, value);
+  }
+  return out;
+}
+
+std::string with_database(const std::string& conninfo, const std::string& dbname) {
+  if (core::is_postgres_url(conninfo))
+    return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "dbname=" +
+           core::percent_encode(dbname, "-_.");
+  return conninfo + (conninfo.empty() ? "" : " ") + "dbname=" + core::quote_conninfo_value(dbname);
+}
+
+ProgramConnection for_program(const std::string& conninfo) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> options(PQconninfoParse(conninfo.c_str(), &error),
+                                                                         PQconninfoFree);
+  if (!options) {
+    std::string message = error ? error : "out of memory";
+    PQfreemem(error);
+    throw core::UsageError("cannot parse the connection string " + core::mask_password(conninfo) + ": " + message);
+  }
+  ProgramConnection out;
+  for (auto* o = options.get(); o->keyword; ++o) {
+    if (!o->val) continue;
+    std::string key = o->keyword;
+    if (key == "password") {
+      out.password = o->val;
+      continue;
+    }
+    out.conninfo += (out.conninfo.empty() ? "" : " ") + key + "=" + core::quote_conninfo_value(o->val);
   }
   return out;
 }

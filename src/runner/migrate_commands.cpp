@@ -5,6 +5,8 @@
 
 #include "runner/adoption_check.hpp"
 #include "runner/apply.hpp"
+#include "runner/drift_command.hpp"
+#include "runner/dump_command.hpp"
 #include "runner/commands.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/leftovers.hpp"
@@ -12,6 +14,32 @@
 #include "runner/write_helpers.hpp"
 
 namespace runner {
+
+namespace {
+
+// drift_check: applies nothing to a database that differs from what its applied migrations make.
+// Runs under the migration lock the preamble took, so no other run changes the ledger meanwhile.
+void refuse_drifted(const core::Config& config, Reporter& reporter, Prepared& p) {
+  reporter.progress("drift_check: comparing the database with its applied migrations");
+  auto found = drift_of(config, reporter, p.session->db(), p.session->ledger());
+  if (found.differences.empty()) return;
+  std::string listed;
+  std::size_t shown = 0;
+  for (const auto& d : found.differences) {
+    if (++shown > 20) {
+      listed += fmt::format("\n  ... and {} more", found.differences.size() - 20);
+      break;
+    }
+    listed += fmt::format("\n  {} {} {}", drift::change_name(d.change), d.kind, d.identity);
+  }
+  throw core::Error(core::ExitCode::problems,
+                    fmt::format("up refused: drift_check found {} difference(s) between the database and its applied "
+                                "migrations; nothing was applied:{}",
+                                found.differences.size(), listed),
+                    "run `autocrm-migrate drift` for the details; undo the change by hand or make it a migration");
+}
+
+}  // namespace
 
 Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSelection& sel, const WriteOptions& opt) {
   // Every section is parsed before anything runs, before connecting even: a syntax error in the
@@ -22,6 +50,7 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
   selection.allow_out_of_order = opt.allow_out_of_order;
   auto chosen = select_or_explain(*p.session, p.plan, [&] { return core::select_up(p.plan, selection); });
   if (p.ledger_was_missing) refuse_unrecorded_objects(*p.session, chosen, p.up_statements);
+  if (config.drift_check() && !chosen.empty() && !p.ledger_was_missing) refuse_drifted(config, reporter, p);
 
   Outcome out;
   out.report.set("command", "up").set("dry_run", opt.dry_run).set("target", p.session->target().display);
@@ -50,6 +79,7 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
   }
   out.report.set("migrations", list);
   if (chosen.empty()) reporter.progress("nothing to apply: the database is up to date");
+  else refresh_schema_file(config, reporter, p.session->target().conninfo, p.session->ledger());
   return out;
 }
 
@@ -82,6 +112,7 @@ Outcome cmd_down(const core::Config& config, Reporter& reporter, const core::Dow
   }
   out.report.set("migrations", list);
   if (chosen.empty()) reporter.progress("nothing to revert");
+  else if (!opt.dry_run) refresh_schema_file(config, reporter, p.session->target().conninfo, p.session->ledger());
   return out;
 }
 
@@ -128,6 +159,7 @@ Outcome cmd_redo(const core::Config& config, Reporter& reporter, const WriteOpti
   auto applied = apply_up(*p.session, *e.file, up_statements, timeouts_of(config));
   reporter.progress(fmt::format("redone   {}_{} in {} ms", e.version, e.name, reverted.duration_ms + applied.duration_ms));
   out.report.set("reverted", applied_json(reverted)).set("applied", applied_json(applied));
+  refresh_schema_file(config, reporter, p.session->target().conninfo, p.session->ledger());
   return out;
 }
 

@@ -1,0 +1,66 @@
+// The shadow database drift compares with: the migrations a ledger records as applied, replayed
+// from their recorded SQL on the embedded local PostgreSQL (default) or on the server of
+// shadow_url, in a database this class creates and drops.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "db/ledger.hpp"
+#include "runner/reporter.hpp"
+
+namespace db {
+class Client;
+}
+
+namespace runner {
+
+// One migration to replay: its recorded up SQL and how it ran.
+struct ReplayStep {
+  std::string version, name;
+  std::string sql;
+  bool transaction = true;
+  int line = 1;  // line of the section's body in the file as applied
+};
+
+// The steps of the applied rows of a ledger: their recorded SQL, or the file's up section when the
+// ledger has none (format 1) and the file's checksum still matches. Throws core::Failure naming the
+// versions that can be replayed from neither.
+std::vector<ReplayStep> replay_steps(const std::vector<db::RecordedUp>& rows, const core::Config& config,
+                                     Reporter& reporter);
+
+// Called while replaying: (steps done, steps in all).
+using ReplayProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// A database holding the replay of some steps, dropped at destruction unless it is the kept template.
+class ShadowDatabase {
+public:
+  // Replays steps on the shadow server (config.shadow_url(), else the embedded cluster). On the
+  // embedded cluster the replay is kept as a template named after a hash of the steps, so the next
+  // run with the same ledger reads it without replaying; a changed ledger replaces it.
+  ShadowDatabase(const core::Config& config, Reporter& reporter, const std::vector<ReplayStep>& steps,
+                 const ReplayProgress& progress);
+  ~ShadowDatabase();
+  ShadowDatabase(const ShadowDatabase&) = delete;
+  ShadowDatabase& operator=(const ShadowDatabase&) = delete;
+
+  // A read-only session on the replayed database.
+  db::Client& client() { return *m_client; }
+  // Where it is, for reports ("the embedded local PostgreSQL, database ..." or the masked server URL).
+  const std::string& description() const { return m_description; }
+  // True when an earlier run's replay was reused.
+  bool reused() const { return m_reused; }
+
+private:
+  std::string m_server;    // conninfo of the shadow server's maintenance database
+  std::string m_database;  // the replayed database
+  bool m_drop = false;     // a temporary database of this run, dropped at destruction
+  bool m_reused = false;
+  std::string m_description;
+  std::unique_ptr<db::Client> m_client;
+};
+
+}  // namespace runner
