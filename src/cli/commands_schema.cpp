@@ -19,9 +19,14 @@ void print_drift(const RunContext& ctx, const runner::DriftOutcome& out) {
     return;
   }
   std::string text = format == "github" ? drift::format_github(out.differences) : drift::format_text(out.differences);
-  if (format != "github")
+  if (format != "github") {
     text += fmt::format("compared with {} ({} migration{} replayed{}) in {} ms\n", out.shadow, out.replayed,
                         out.replayed == 1 ? "" : "s", out.reused ? " earlier, reused" : "", out.elapsed_ms);
+    if (out.from_ledger > 0)
+      text += fmt::format("note: {} of them from the SQL recorded in the target's ledger: their files are missing or "
+                          "changed here\n",
+                          out.from_ledger);
+  }
   if (!text.empty() && text.back() == '\n') text.pop_back();
   if (!text.empty()) print_out(text);
 }

@@ -38,6 +38,7 @@ DriftOutcome drift_of(const core::Config& config, Reporter& reporter, db::Querya
   out.differences = drift::compare(expected, actual);
   out.shadow = shadow.description();
   out.replayed = steps.size();
+  for (const auto& step : steps) out.from_ledger += step.from_ledger ? 1 : 0;
   out.reused = shadow.reused();
   out.queries = db::schema_query_count();
   out.elapsed_ms =
@@ -66,6 +67,7 @@ core::Json drift_json(const DriftOutcome& out) {
       .set("extra", counts[1])
       .set("changed", counts[2])
       .set("migrations_replayed", out.replayed)
+      .set("replayed_from_ledger", out.from_ledger)
       .set("replay_reused", out.reused)
       .set("catalog_queries_per_database", out.queries)
       .set("elapsed_ms", out.elapsed_ms);

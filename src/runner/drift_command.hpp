@@ -19,6 +19,7 @@ struct DriftOutcome {
   std::vector<drift::Difference> differences;
   std::string target, shadow;
   std::size_t replayed = 0;      // migrations replayed (or reused from the kept template)
+  std::size_t from_ledger = 0;   // of those, replayed from the ledger's recorded SQL (file missing or changed)
   bool reused = false;           // the kept replay of an unchanged ledger was read
   std::size_t queries = 0;       // catalog queries per database (independent of the schema's size)
   long long elapsed_ms = 0;

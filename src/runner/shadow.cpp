@@ -90,24 +90,30 @@ std::string random_suffix() {
 
 std::vector<ReplayStep> replay_steps(const std::vector<db::RecordedUp>& rows, const core::Config& config,
                                      Reporter& reporter) {
+  // The files of this checkout, when there are any: a file whose checksum is the one recorded is
+  // the SQL that ran, read from the repository rather than from the target's ledger (a ledger row
+  // is data anyone with write access to that table can change; the replay runs it as superuser).
+  core::Discovered files;
+  try {
+    files = discover_files(config, reporter);
+  } catch (const core::UsageError&) {
+    // No migrations folder here: the recorded SQL is all there is.
+  }
   std::vector<ReplayStep> steps;
   std::vector<std::string> unreplayable;
-  std::optional<core::Discovered> files;
   for (const auto& row : rows) {
     if (row.state != "applied") continue;
-    if (row.sql) {
-      steps.push_back({row.version, row.name, *row.sql, row.transaction, row.line > 0 ? row.line : 1});
-      continue;
-    }
-    if (!files) files = discover_files(config, reporter);
     const core::Migration* match = nullptr;
-    for (const auto& m : files->files)
+    for (const auto& m : files.files)
       if (m.version == row.version && m.checksum == row.checksum) match = &m;
-    if (!match) {
+    if (match) {
+      steps.push_back({row.version, row.name, std::string(match->up.body), match->up.transaction,
+                       match->up.body_line, false});
+    } else if (row.sql) {
+      steps.push_back({row.version, row.name, *row.sql, row.transaction, row.line > 0 ? row.line : 1, true});
+    } else {
       unreplayable.push_back(row.version);
-      continue;
     }
-    steps.push_back({row.version, row.name, std::string(match->up.body), match->up.transaction, match->up.body_line});
   }
   if (!unreplayable.empty())
     throw core::Failure(fmt::format("cannot replay {}: the ledger has no SQL for {} (written by an older release, or "

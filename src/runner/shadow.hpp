@@ -24,11 +24,12 @@ struct ReplayStep {
   std::string sql;
   bool transaction = true;
   int line = 1;  // line of the section's body in the file as applied
+  bool from_ledger = false;  // the ledger's recorded SQL (the file is missing or changed), not the file
 };
 
-// The steps of the applied rows of a ledger: their recorded SQL, or the file's up section when the
-// ledger has none (format 1) and the file's checksum still matches. Throws core::Failure naming the
-// versions that can be replayed from neither.
+// The steps of the applied rows of a ledger: the file's up section where the file's checksum is the
+// recorded one (the same SQL, read from the repository, not from the target), else the ledger's
+// recorded SQL. Throws core::Failure naming the versions that can be replayed from neither.
 std::vector<ReplayStep> replay_steps(const std::vector<db::RecordedUp>& rows, const core::Config& config,
                                      Reporter& reporter);
 

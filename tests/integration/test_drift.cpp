@@ -167,6 +167,14 @@ TEST_CASE("drift: the same change made by a migration is not drift") {
   auto r = drift(db, "json", ws.path());
   CHECK_EXIT(r, 0);
   CHECK(r.out.find("\"migrations_replayed\":20") != std::string::npos);
+  CHECK(r.out.find("\"replayed_from_ledger\":0") != std::string::npos);
+  // A file edited since it was applied: the SQL recorded in the ledger is replayed, not the file.
+  ws.write_migration("20260101009900_rogue_policy.sql",
+                     "-- migrate:up\ncreate policy rogue_policy on public.tickets for select to anon using (false);\n"
+                     "-- migrate:down\ndrop policy rogue_policy on public.tickets;\n");
+  auto edited = drift(db, "text", ws.path());
+  CHECK_EXIT(edited, 0);
+  CHECK(edited.out.find("note: 1 of them from the SQL recorded in the target's ledger") != std::string::npos);
   // A pending file is not part of the comparison.
   ws.write_migration("20260101009901_pending.sql", "-- migrate:up\ncreate table public.pending (id int);\n");
   CHECK_EXIT(drift(db, "json", ws.path()), 0);
