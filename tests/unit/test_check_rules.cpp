@@ -355,3 +355,21 @@ TEST_CASE("a search_path with \"$user\" is not fixed, one without it is, whateve
     CHECK_FALSE(has("function-search-path-mutable public.fixed_too()"));
   }
 }
+
+// policy-self-reference parses only expressions whose text holds the table's name (speed at 2,000
+// tables); a quoted name, with capitals or with a doubled quote inside, is still found.
+TEST_CASE("policy-self-reference finds its own table under a quoted name, capitals and an embedded quote") {
+  for (const std::string name : {"Notes Archive", "we\"ird"}) {
+    INFO(name);
+    auto c = good_catalog();
+    c.relations.push_back(table("public", name));
+    std::string quoted = "\"";
+    for (char ch : name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    quoted += "\"";
+    catalog::Policy p{"public", name, "peers", 'r', "(EXISTS ( SELECT 1 FROM public." + quoted + " x WHERE x.id = 1))", ""};
+    p.roles = {"authenticated"};
+    c.policies.push_back(p);
+    auto got = check_fixture::rules_of(check::run_checks(check::no_declaration({"public"}), c));
+    CHECK(std::find(got.begin(), got.end(), "policy-self-reference public." + name + ": policy \"peers\"") != got.end());
+  }
+}
