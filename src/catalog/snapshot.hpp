@@ -91,8 +91,14 @@ struct Function {
   bool returns_trigger = false;
   std::string body;                    // prosrc, read only for definer and trigger functions
   std::vector<std::string> owned_by_api;  // API roles that are (members of) the owner
-  // True when the function sets search_path.
-  bool has_search_path() const { return config.find("search_path=") != std::string::npos; }
+  // True when the function sets a search_path that does not depend on the caller: set, and
+  // without "$user" (which names a schema after whoever runs the function).
+  bool fixed_search_path() const {
+    auto at = config.find("search_path=");
+    if (at == std::string::npos) return false;
+    auto end = config.find('=', at + 12);  // the next "name=" entry, if any
+    return config.substr(at, end == std::string::npos ? std::string::npos : end - at).find("$user") == std::string::npos;
+  }
   // schema.name(arguments)
   std::string signature() const { return schema + "." + name + "(" + arguments + ")"; }
 };

@@ -114,7 +114,7 @@ const std::vector<Rule>& rules() {
       {"policy-column-without-index", Level::warning, "performance", "a column a policy filters on has no index",
        rule::policy_column_without_index},
       {"auth-uid-not-wrapped", Level::warning, "performance",
-       "auth.uid()/auth.jwt()/auth.role() called per row in a policy instead of once per query",
+       "auth.uid()/auth.jwt()/auth.role()/auth.email() called per row in a policy instead of once per query",
        rule::auth_uid_not_wrapped, false, "splinter:auth_rls_initplan"},
       {"duplicate-index", Level::warning, "performance", "two indexes with the same definition", rule::duplicate_index,
        false, "splinter:duplicate_index"},

@@ -22,7 +22,7 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
 
 void security_definer_search_path(Context& ctx) {
   for (const auto& f : ctx.snapshot.functions)
-    if (f.security_definer && !f.has_search_path())
+    if (f.security_definer && !f.fixed_search_path())
       ctx.report(signature(f), "runs with its owner's rights and the caller's search_path: a caller can shadow the "
                                "objects it uses",
                  fmt::format("alter function {} set search_path = ''", signature(f)));
@@ -66,13 +66,13 @@ void auth_uid_not_wrapped(Context& ctx) {
   for (const auto& p : ctx.snapshot.policies) {
     std::string text = p.using_expr + " " + p.check_expr;
     std::size_t calls = 0, wrapped = 0;
-    for (const char* fn : {"auth.uid()", "auth.jwt()", "auth.role()"}) {
+    for (const char* fn : {"auth.uid()", "auth.jwt()", "auth.role()", "auth.email()"}) {
       calls += count(text, fn);
       wrapped += count(text, std::string("SELECT ") + fn);
     }
     if (calls > wrapped)
       ctx.report(fmt::format("{}.{}: policy \"{}\"", p.schema, p.table, p.name),
-                 "auth.uid()/auth.jwt()/auth.role() is evaluated for every row",
+                 "auth.uid()/auth.jwt()/auth.role()/auth.email() is evaluated for every row",
                  "wrap each call in a select: (select auth.uid())");
   }
 }

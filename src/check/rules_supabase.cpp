@@ -14,8 +14,6 @@ namespace check::rule {
 
 namespace {
 
-bool is_table(const catalog::Relation& rel) { return rel.kind == 'r' || rel.kind == 'p'; }
-
 // Column names splinter's sensitive_columns_exposed treats as sensitive.
 const std::vector<std::string>& sensitive_names() {
   static const std::vector<std::string> names{
@@ -41,7 +39,7 @@ std::string normalized_column(std::string name) {
 
 void function_search_path_mutable(Context& ctx) {
   for (const auto& f : ctx.snapshot.functions)
-    if (!f.security_definer && !f.has_search_path())  // definer functions: security-definer-search-path (error)
+    if (!f.security_definer && !f.fixed_search_path())  // definer functions: security-definer-search-path (error)
       ctx.report(f.signature(), "runs with the caller's search_path: the objects it names depend on who calls it",
                  fmt::format("alter function {} set search_path = ''", f.signature()));
 }

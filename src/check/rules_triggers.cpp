@@ -2,6 +2,8 @@
 // maintained; every insert, update and delete of an audited table is audited.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "check/rule_functions.hpp"
 #include "core/sql_tokens.hpp"
 
@@ -78,22 +80,25 @@ bool audits_event(const catalog::Trigger& tr, const std::string& event) {
 }
 
 // True when function (schema.name) is a PL/pgSQL function whose body assigns NEW.updated_at.
-bool assigns_updated_at(const Context& ctx, const std::string& function) {
+// Each function's body is lexed once per run (known), not once per table whose trigger calls it.
+bool assigns_updated_at(const Context& ctx, const std::string& function, std::map<std::string, bool>& known) {
+  auto [at, inserted] = known.try_emplace(function, false);
+  if (!inserted) return at->second;
   for (const auto& f : ctx.snapshot.functions)
     if (f.schema + "." + f.name == function && f.language == "plpgsql" && f.returns_trigger &&
         core::assigns_new_column(f.body, "updated_at"))
-      return true;
+      return at->second = true;
   return false;
 }
 
 // True when tr keeps updated_at current: a before-update row trigger that always fires and calls a
 // declared updated_at function (moddatetime with the updated_at column) or the project's own
-// PL/pgSQL function that assigns NEW.updated_at.
-bool maintains_updated_at(const Context& ctx, const catalog::Trigger& tr) {
-  bool function_ok = contains(ctx.declaration.updated_at_functions, tr.function) || assigns_updated_at(ctx, tr.function);
-  bool args_ok = tr.function.ends_with(".moddatetime") ? tr.args == std::vector<std::string>{"updated_at"} : true;
-  return fires_always(tr) && tr.row() && tr.timing() == "before" && contains(tr.events(), "update") && function_ok &&
-         args_ok;
+// PL/pgSQL function that assigns NEW.updated_at. The cheap tests come first: an after trigger
+// (the audit triggers) never needs its function's body lexed.
+bool maintains_updated_at(const Context& ctx, const catalog::Trigger& tr, std::map<std::string, bool>& known) {
+  if (!fires_always(tr) || !tr.row() || tr.timing() != "before" || !contains(tr.events(), "update")) return false;
+  if (tr.function.ends_with(".moddatetime") && tr.args != std::vector<std::string>{"updated_at"}) return false;
+  return contains(ctx.declaration.updated_at_functions, tr.function) || assigns_updated_at(ctx, tr.function, known);
 }
 
 }  // namespace
@@ -154,12 +159,13 @@ void trigger_disabled(Context& ctx) {
 }
 
 void updated_at_trigger_missing(Context& ctx) {
+  std::map<std::string, bool> known;  // trigger function -> its body assigns NEW.updated_at
   for (const auto& rel : ctx.snapshot.relations) {
     if ((rel.kind != 'r' && rel.kind != 'p') || rel.is_partition || !rel.has_updated_at) continue;
     std::string q = rel.qualified();
     if (!ctx.exposed(rel.schema) && !ctx.declaration.find(q)) continue;
     bool ok = false;
-    for (const auto* t : ctx.triggers(q)) ok = ok || maintains_updated_at(ctx, *t);
+    for (const auto* t : ctx.triggers(q)) ok = ok || maintains_updated_at(ctx, *t, known);
     bool reported = false;
     for (const auto& f : ctx.declaration.updated_at_functions) reported = reported || declared_trigger_reported(ctx, q, f);
     if (!ok && !reported)

@@ -298,6 +298,14 @@ TEST_CASE("check finds what splinter's lints find, each object named, on a real 
        "public.jobs.handler"},
       {"create table public.events (happened_at timestamptz); alter table public.events enable row level security",
        "table-without-primary-key", "public.events"},
+      // Both found by running splinter's SQL next to check (docs/checks.md): auth.email() per row,
+      // and a search_path that depends on the caller through "$user".
+      {"create function auth.email() returns text language sql stable as 'select null::text'; create table "
+       "public.contacts (id int primary key, email text); alter table public.contacts enable row level security; "
+       "create policy own_email on public.contacts for select to authenticated using (email = auth.email())",
+       "auth-uid-not-wrapped", "public.contacts: policy \\\"own_email\\\""},
+      {"create function public.by_user() returns int language sql set search_path = \"$user\", public as 'select 1'",
+       "function-search-path-mutable", "public.by_user()"},
   };
   AutoCrmDatabase clean;
   auto before = clean.check({"--fail-on", "warning"});

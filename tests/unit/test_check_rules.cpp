@@ -318,3 +318,58 @@ TEST_CASE("index-invalid reports an INVALID index nobody declared, with or witho
     CHECK(std::find(got.begin(), got.end(), "index-invalid public.notes_body_key") != got.end());
   }
 }
+
+// Found by running splinter's auth_rls_initplan next to check: Supabase's auth.email() is one of
+// the helpers splinter looks for, and a policy calling it per row was not reported.
+TEST_CASE("auth-uid-not-wrapped reports auth.email() called per row, and not once wrapped in a select") {
+  auto c = good_catalog();
+  c.policies[0].using_expr = "(owner_email = auth.email())";
+  auto got = check_fixture::rules_of(check::run_checks(check::parse_declaration(k_decl, "schema.toml"), c));
+  CHECK(std::find(got.begin(), got.end(), "auth-uid-not-wrapped public.notes: policy \"read own\"") != got.end());
+  c.policies[0].using_expr = "(owner_email = ( SELECT auth.email() AS email))";
+  got = check_fixture::rules_of(check::run_checks(check::parse_declaration(k_decl, "schema.toml"), c));
+  CHECK(std::find(got.begin(), got.end(), "auth-uid-not-wrapped public.notes: policy \"read own\"") == got.end());
+}
+
+// Found by running splinter's function_search_path_mutable next to check: "$user" in a function's
+// search_path names a schema after whoever calls it, so that search path is not fixed.
+TEST_CASE("a search_path with \"$user\" is not fixed, one without it is, whatever settings follow") {
+  auto c = good_catalog();
+  auto invoker = check_fixture::definer("by_user", "search_path=\"$user\", public", {});
+  invoker.security_definer = false;
+  c.functions.push_back(invoker);
+  c.functions.push_back(check_fixture::definer("definer_by_user", "search_path=\"$user\", public", {}));
+  auto fixed = check_fixture::definer("fixed", "search_path=public, extensions,work_mem=64kB", {});
+  fixed.security_definer = false;
+  c.functions.push_back(fixed);
+  auto empty_then_user = fixed;  // "$user" in a later setting's value is not the search path's
+  empty_then_user.name = "fixed_too";
+  empty_then_user.config = "search_path=\"\",application_name=$user";
+  c.functions.push_back(empty_then_user);
+  for (const auto& decl : {check::parse_declaration(k_decl, "schema.toml"), check::no_declaration({"public"})}) {
+    auto got = check_fixture::rules_of(check::run_checks(decl, c));
+    auto has = [&](const std::string& s) { return std::find(got.begin(), got.end(), s) != got.end(); };
+    CHECK(has("function-search-path-mutable public.by_user()"));
+    CHECK(has("security-definer-search-path public.definer_by_user()"));
+    CHECK_FALSE(has("function-search-path-mutable public.fixed()"));
+    CHECK_FALSE(has("function-search-path-mutable public.fixed_too()"));
+  }
+}
+
+// policy-self-reference parses only expressions whose text holds the table's name (speed at 2,000
+// tables); a quoted name, with capitals or with a doubled quote inside, is still found.
+TEST_CASE("policy-self-reference finds its own table under a quoted name, capitals and an embedded quote") {
+  for (const std::string name : {"Notes Archive", "we\"ird"}) {
+    INFO(name);
+    auto c = good_catalog();
+    c.relations.push_back(table("public", name));
+    std::string quoted = "\"";
+    for (char ch : name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    quoted += "\"";
+    catalog::Policy p{"public", name, "peers", 'r', "(EXISTS ( SELECT 1 FROM public." + quoted + " x WHERE x.id = 1))", ""};
+    p.roles = {"authenticated"};
+    c.policies.push_back(p);
+    auto got = check_fixture::rules_of(check::run_checks(check::no_declaration({"public"}), c));
+    CHECK(std::find(got.begin(), got.end(), "policy-self-reference public." + name + ": policy \"peers\"") != got.end());
+  }
+}
