@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <future>
 
 #include "catalog/managed_schemas.hpp"
 #include "db/client.hpp"
@@ -28,13 +29,22 @@ DriftOutcome drift_of(const core::Config& config, Reporter& reporter, db::Querya
   DriftOutcome out;
   auto steps = replay_steps(ledger.recorded_ups(), config, reporter);
   auto scope = scope_of(config);
-  auto actual = db::read_schema_objects(target, scope);
+  // The target's catalog is read on its own session while the shadow is replayed and read: two
+  // servers' (or two databases') work at once instead of one after the other.
+  auto actual_read = std::async(std::launch::async, [&] { return db::read_schema_objects(target, scope); });
+  struct WaitFor {  // never leaves the reader running on target after an exception
+    std::future<catalog::SchemaObjects>& f;
+    ~WaitFor() {
+      if (f.valid()) f.wait();
+    }
+  } wait_for{actual_read};
   ShadowDatabase shadow(config, reporter, steps, [&](std::size_t done, std::size_t total) {
     reporter.status(fmt::format("drift: replaying the applied migrations on the shadow database: {} of {}", done, total));
   });
   reporter.status("drift: comparing the catalogs");
   auto expected = db::read_schema_objects(shadow.client(), scope);
   reporter.status("");
+  auto actual = actual_read.get();
   out.differences = drift::compare(expected, actual);
   out.shadow = shadow.description();
   out.replayed = steps.size();
