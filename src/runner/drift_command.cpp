@@ -27,7 +27,13 @@ db::SchemaScope scope_of(const core::Config& config) {
 DriftOutcome drift_of(const core::Config& config, Reporter& reporter, db::Queryable& target, db::Ledger& ledger) {
   auto start = std::chrono::steady_clock::now();
   DriftOutcome out;
-  auto steps = replay_steps(ledger.recorded_ups(), config, reporter);
+  if (!ledger.exists())
+    throw core::Failure(fmt::format("{} has no ledger: no migration was applied to it by autocrm-migrate, so there "
+                                    "is nothing to compare it with",
+                                    target.describe()),
+                        "adopt it with `baseline` (or `baseline --from TOOL`) first, then run drift");
+  auto recorded = ledger.recorded_ups();
+  auto steps = replay_steps(recorded, config, reporter);
   auto scope = scope_of(config);
   // The target's catalog is read on its own session while the shadow is replayed and read: two
   // servers' (or two databases') work at once instead of one after the other.
@@ -45,6 +51,15 @@ DriftOutcome drift_of(const core::Config& config, Reporter& reporter, db::Querya
   auto expected = db::read_schema_objects(shadow.client(), scope);
   reporter.status("");
   auto actual = actual_read.get();
+  // An `up` or `down` that committed meanwhile would show as drift: compare what the ledger says now.
+  auto versions = [](const std::vector<db::RecordedUp>& rows) {
+    std::vector<std::string> v;
+    for (const auto& r : rows) v.push_back(r.version + " " + r.state + " " + r.checksum);
+    return v;
+  };
+  if (versions(ledger.recorded_ups()) != versions(recorded))
+    throw core::Failure("the ledger changed while drift compared (a migration was applied or reverted meanwhile)",
+                        "run drift again");
   out.differences = drift::compare(expected, actual);
   out.shadow = shadow.description();
   out.replayed = steps.size();

@@ -198,3 +198,11 @@ TEST_CASE("up with drift_check refuses a drifted database and applies nothing; a
   CHECK_EXIT(run_tool({"--database-url", db.url(), "up"}, ws.path()), 0);
   CHECK(db.ledger_rows() == 19);
 }
+
+TEST_CASE("drift on a database without a ledger says there is nothing to compare with (exit 1)") {
+  it::TestDatabase db;
+  exec(db, "create table public.t (id int)");
+  auto r = drift(db, "text");
+  CHECK_EXIT(r, 1);
+  CHECK(r.err.find("has no ledger: no migration was applied to it by autocrm-migrate") != std::string::npos);
+}
