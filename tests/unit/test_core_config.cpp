@@ -117,3 +117,24 @@ TEST_CASE("unknown keys / wrong types / bad TOML and unknown environments are er
   Env bad{{{"AUTOCRM_MIGRATE_LOCK_WAIT", "forever"}}};
   CHECK(error_of("", bad).starts_with("env AUTOCRM_MIGRATE_LOCK_WAIT: lock_wait must be a duration"));
 }
+
+TEST_CASE("schema_file, ignore_tables, shadow_url and drift_check") {
+  auto defaults = load("");
+  CHECK(defaults.schema_file() == std::filesystem::path("/project/schema/schema.sql"));
+  CHECK_FALSE(defaults.schema_file_on_write());  // the default: only `dump` writes it
+  CHECK(defaults.ignore_tables().empty());
+  CHECK_FALSE(defaults.drift_check());
+  auto set = load("schema_file = \"db/schema.sql\"\nignore_tables = \" private.a_* , public.b?c,,\"\n"
+                  "drift_check = true\nshadow_url = \"postgresql://u:hunter22@h/postgres\"\n");
+  CHECK(set.schema_file() == std::filesystem::path("/project/db/schema.sql"));
+  CHECK(set.schema_file_on_write());
+  CHECK(set.ignore_tables() == std::vector<std::string>{"private.a_*", "public.b?c"});
+  CHECK(set.drift_check());
+  auto off = load("schema_file = \"\"\n");
+  CHECK(off.schema_file().empty());
+  CHECK_FALSE(off.schema_file_on_write());
+  bool masked = false;
+  for (const auto& [name, value] : set.entries())
+    if (name == "shadow_url") masked = value.text.find("hunter22") == std::string::npos;
+  CHECK(masked);
+}
