@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "runner/drift_command.hpp"
 #include "runner/dump_command.hpp"
+#include "runner/trace_command.hpp"
 
 namespace cli {
 
@@ -62,8 +63,31 @@ Command dump_command() {
           }};
 }
 
+Command trace_command() {
+  return {"trace",
+          "run migrations (default: the pending ones) statement by statement on a shadow database holding the applied "
+          "chain and report the locks each takes, what they block, rewrites, and how long they are held",
+          [](CLI::App& sub) -> Handler {
+            auto files = std::make_shared<std::vector<std::string>>();
+            sub.add_option("files", *files, "migration files to trace (default: the target's pending migrations)");
+            return [files](RunContext& ctx) {
+              auto out = runner::cmd_trace(ctx.config, ctx.reporter, *files);
+              if (ctx.format == Format::json) {
+                core::Json report = runner::trace_json(out);
+                if (ctx.reporter.notices().size() > 0) report.set("notices", ctx.reporter.notices());
+                print_out(report.dump());
+              } else {
+                std::string text = runner::trace_text(out);
+                text.pop_back();
+                print_out(text);
+              }
+              return 0;
+            };
+          }};
+}
+
 }  // namespace
 
-std::vector<Command> schema_commands() { return {drift_command(), dump_command()}; }
+std::vector<Command> schema_commands() { return {drift_command(), dump_command(), trace_command()}; }
 
 }  // namespace cli

@@ -149,7 +149,7 @@ ShadowDatabase::ShadowDatabase(const core::Config& config, Reporter& reporter, c
     if (exists()) {
       m_reused = true;
     } else {
-      for (const auto& row : admin.query("select datname from pg_database where datname like $1 || '%'", {k_prefix}))
+      for (const auto& row : admin.query("select datname from pg_database where datname like $1 || '%' and datname not like $1 || 'copy%'", {k_prefix}))
         admin.query(fmt::format("drop database if exists {} with (force)", quote_name(row.text(0))));
       std::string building = k_prefix + std::string("building_") + random_suffix();
       admin.query("create database " + quote_name(building));
@@ -166,14 +166,25 @@ ShadowDatabase::ShadowDatabase(const core::Config& config, Reporter& reporter, c
   m_client = std::make_unique<db::Client>(db::with_database(m_server, m_database), k_application, db::NoticeSink{});
 }
 
+std::string ShadowDatabase::writable_copy() {
+  m_client.reset();
+  if (m_drop) return db::with_database(m_server, m_database);
+  m_copy = k_prefix + std::string("copy_") + random_suffix();
+  db::Client admin(m_server, k_application, {});
+  admin.query(fmt::format("create database {} template {}", quote_name(m_copy), quote_name(m_database)));
+  return db::with_database(m_server, m_copy);
+}
+
 ShadowDatabase::~ShadowDatabase() {
   m_client.reset();
-  if (!m_drop) return;
-  try {
-    db::Client admin(m_server, k_application, {});
-    admin.query(fmt::format("drop database if exists {} with (force)", quote_name(m_database)));
-  } catch (...) {
-    // Nothing more can be done from a destructor; the name says whose it is.
+  for (const auto& [name, drop] : {std::pair{m_database, m_drop}, std::pair{m_copy, !m_copy.empty()}}) {
+    if (!drop) continue;
+    try {
+      db::Client admin(m_server, k_application, {});
+      admin.query(fmt::format("drop database if exists {} with (force)", quote_name(name)));
+    } catch (...) {
+      // Nothing more can be done from a destructor; the name says whose it is.
+    }
   }
 }
 

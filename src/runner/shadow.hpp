@@ -54,6 +54,10 @@ public:
   const std::string& description() const { return m_description; }
   // True when an earlier run's replay was reused.
   bool reused() const { return m_reused; }
+  // A database the caller may change, holding the replay: the temporary database itself, or (on the
+  // embedded cluster) a copy of the kept replay made from it as a template and dropped at
+  // destruction. Closes client(). Returns its conninfo.
+  std::string writable_copy();
 
 private:
   std::string m_server;    // conninfo of the shadow server's maintenance database
@@ -61,6 +65,7 @@ private:
   bool m_drop = false;     // a temporary database of this run, dropped at destruction
   bool m_reused = false;
   std::string m_description;
+  std::string m_copy;      // writable_copy()'s database on the embedded cluster, dropped at destruction
   std::unique_ptr<db::Client> m_client;
 };
 

@@ -1,0 +1,60 @@
+// `trace`: runs migrations on a shadow database holding the applied chain, statement by statement,
+// and records the table locks each statement takes, what they block, which relations it rewrites
+// and creates, and how long the locks are held until commit.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/json.hpp"
+#include "core/lock_modes.hpp"
+#include "runner/reporter.hpp"
+
+namespace runner {
+
+// A table lock a statement took that its session did not hold before.
+struct TracedLock {
+  std::string relation;  // schema.name
+  std::string mode;      // SQL's spelling: "ACCESS EXCLUSIVE"
+  core::LockImpact impact;
+  double held_ms = 0;       // from the statement's start to commit (to its end outside a transaction)
+  bool new_object = false;  // the relation was created by this migration: nobody else can be blocked
+  bool table = false;       // a table or materialized view (else an index or sequence)
+};
+
+// One statement as traced.
+struct TracedStatement {
+  int line = 0;
+  std::string sql;
+  double duration_ms = 0;
+  std::vector<TracedLock> locks;
+  std::vector<std::string> rewrites;  // relations whose storage was rewritten (relfilenode changed)
+  std::vector<std::string> created;   // relations created
+};
+
+// One migration's up section as traced.
+struct TracedMigration {
+  std::string version, name, file;
+  bool transaction = true;
+  std::string lock_timeout;  // what the tool sets for each migration ("0": none)
+  std::vector<TracedStatement> statements;
+};
+
+// What trace found; cli renders it.
+struct TraceOutcome {
+  std::vector<TracedMigration> migrations;
+  std::string target, shadow;
+  std::size_t replayed = 0;
+  std::map<std::string, double> row_estimates;  // reltuples on the target, by schema.name
+};
+
+// Traces files (paths), or the target's pending migrations when none are given.
+TraceOutcome cmd_trace(const core::Config& config, Reporter& reporter, const std::vector<std::string>& files);
+
+// The report as JSON, and as text for people.
+core::Json trace_json(const TraceOutcome& out);
+std::string trace_text(const TraceOutcome& out);
+
+}  // namespace runner
