@@ -40,7 +40,7 @@ constexpr const char* k_locks_sql =
 // Every user relation's storage: oid -> (name, relfilenode).
 constexpr const char* k_relations_sql =
     "select c.oid::text, format('%I.%I', n.nspname, c.relname), c.relfilenode::text from pg_class c join "
-    "pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm', 'i', 'S') and n.nspname not in "
+    "pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm', 'i', 'I', 'S') and n.nspname not in "
     "('pg_catalog', 'information_schema', 'pg_toast')";
 
 struct Relation {
