@@ -85,3 +85,15 @@ TEST_CASE("trace: a foreign key locks both tables; a table created in the same m
   CHECK(p.db.ledger_rows() == 1);
   CHECK_FALSE(p.db.has_table("public.fresh"));
 }
+
+TEST_CASE("trace: relations created earlier in the traced chain, partitioned indexes included, are new") {
+  TraceProject p;
+  p.ws.write_migration("002_parts.sql", "-- migrate:up\ncreate table events (id bigint, at date) partition by range (at);\n"
+                                        "create table events_2026 partition of events for values from ('2026-01-01') "
+                                        "to ('2027-01-01');\ncreate index events_at on events (at);\n");
+  auto r = p.trace("003_more.sql", "-- migrate:up\ndrop index events_at;\ncreate index events_id on events (id);\n");
+  CHECK_EXIT(r, 0);
+  CHECK(r.out.find("\"version\":\"003\"") != std::string::npos);
+  CHECK(r.out.find("\"new_object\":false") == std::string::npos);
+  CHECK(r.out.find("\"worst_lock\":null") != std::string::npos);
+}
