@@ -92,7 +92,7 @@ int finish(RunContext& ctx, runner::Outcome out, void (*print_text)(const core::
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = [] {
     std::vector<Command> all;
-    for (auto group : {migrate_commands(), inspect_commands(), schema_commands(), project_commands()})
+    for (auto group : {migrate_commands(), inspect_commands(), lint_commands(), schema_commands(), project_commands()})
       all.insert(all.end(), group.begin(), group.end());
     return all;
   }();
