@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 database, connection or migration failure; 2 usage, configuration or "
-    "migration-file error; 3 status --exit-code, validate, check, drift or dump --check found problems, or up "
+    "migration-file error; 3 status --exit-code, validate, check, lint, drift or dump --check found problems, or up "
     "refused a drifted database (drift_check).";
 
 // The configuration keys that have a command-line flag, with the flag's help.

@@ -11,6 +11,7 @@
 #include "core/parse_tree.hpp"
 #include "core/sql_classify.hpp"
 #include "core/sql_tokens.hpp"
+#include "core/text.hpp"
 
 namespace lint {
 
@@ -83,11 +84,7 @@ struct Ignore {
   bool used = false;
 };
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
+std::string trim(std::string_view s) { return std::string(core::trim(s)); }
 
 // Parses the rule list at the start of rest ("a, b reason"): the names, and what follows them.
 std::vector<std::string> rule_list(std::string_view& rest) {

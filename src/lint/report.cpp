@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace lint {
 
 using core::Json;
@@ -9,34 +11,8 @@ using core::level_name;
 
 namespace {
 
-struct Counts {
-  int error = 0, warning = 0, info = 0, suppressed = 0;
-};
-
-Counts count(const std::vector<Finding>& findings) {
-  Counts c;
-  for (const auto& f : findings) {
-    if (f.suppressed) ++c.suppressed;
-    else if (f.level == Level::error) ++c.error;
-    else if (f.level == Level::warning) ++c.warning;
-    else ++c.info;
-  }
-  return c;
-}
-
-// GitHub's workflow-command escaping for messages (%, CR, LF) and properties (also : and ,).
-std::string gh_escape(const std::string& s, bool property) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '%') out += "%25";
-    else if (ch == '\r') out += "%0D";
-    else if (ch == '\n') out += "%0A";
-    else if (property && ch == ':') out += "%3A";
-    else if (property && ch == ',') out += "%2C";
-    else out += ch;
-  }
-  return out;
-}
+using core::github_escape;
+core::LevelCounts count(const std::vector<Finding>& findings) { return core::count_levels(findings); }
 
 // Spaces (tabs where the line has tabs) up to column, so the caret sits under it.
 std::string caret_padding(const std::string& line, int column) {
@@ -61,7 +37,7 @@ std::string format_text(const std::vector<Finding>& findings, const LintStats& s
     out += fmt::format("  {}\n  {}^\n", f.source_line, caret_padding(f.source_line, f.column));
     out += fmt::format("  fix: {}\n", f.remediation);
   }
-  Counts c = count(findings);
+  auto c = count(findings);
   bool failed = fails(findings, fail_on);
   out += (failed ? paint("FAILED", "31;1") : paint("PASSED", "32;1")) +
          fmt::format(" (fail on {}): {} error(s), {} warning(s), {} info, {} suppressed; linted {} file(s), {} "
@@ -84,7 +60,7 @@ Json format_json(const std::vector<Finding>& findings, const LintStats& stats, L
     j.set("suppressed", f.suppressed).set("reason", f.suppressed ? Json(f.suppression_reason) : Json());
     list.push(j);
   }
-  Counts c = count(findings);
+  auto c = count(findings);
   Json summary = Json::object();
   summary.set("errors", c.error).set("warnings", c.warning).set("info", c.info).set("suppressed", c.suppressed);
   summary.set("files", static_cast<long>(stats.files)).set("statements", static_cast<long>(stats.statements));
@@ -100,9 +76,9 @@ std::string format_github(const std::vector<Finding>& findings) {
   for (const auto& f : findings) {
     if (f.suppressed) continue;
     const char* command = f.level == Level::error ? "error" : f.level == Level::warning ? "warning" : "notice";
-    out += fmt::format("::{} file={},line={},col={},title={}::{}\n", command, gh_escape(f.file, true), f.line,
-                       f.column, gh_escape("autocrm-migrate " + f.rule, true),
-                       gh_escape(fmt::format("{} Fix: {}", f.message, f.remediation), false));
+    out += fmt::format("::{} file={},line={},col={},title={}::{}\n", command, github_escape(f.file, true), f.line,
+                       f.column, github_escape("autocrm-migrate " + f.rule, true),
+                       github_escape(fmt::format("{} Fix: {}", f.message, f.remediation), false));
   }
   return out;
 }
