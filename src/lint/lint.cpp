@@ -354,6 +354,25 @@ private:
                          column));
   }
 
+  // NOT NULL with no default, no identity and no generated expression: fails on a table with rows.
+  static bool required_without_default(const PgQuery__ColumnDef& c) {
+    bool not_null = c.is_not_null, filled = c.raw_default != nullptr || *c.identity || *c.generated;
+    for (std::size_t i = 0; i < c.n_constraints; ++i) {
+      if (c.constraints[i]->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+      switch (c.constraints[i]->constraint->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: not_null = true; break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: filled = true; break;
+        default: break;
+      }
+    }
+    std::string type = type_name_of(c.type_name);
+    if (type.ends_with("serial") || type == "serial4" || type == "serial8" || type == "serial2") filled = true;
+    return not_null && !filled;
+  }
+
   bool volatile_default(const PgQuery__ColumnDef& c) const {
     bool found = false;
     auto look = [&](const PgQuery__Node* expr) {
@@ -401,6 +420,11 @@ private:
           if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
             const auto& c = *def->column_def;
             column_type(c.type_name, c.colname);
+            if (!fresh && required_without_default(c))
+              report("add-column-required", c.location,
+                     fmt::format("adding column {} NOT NULL without a default fails as soon as {} has a row (and "
+                                 "holds an ACCESS EXCLUSIVE lock until then)",
+                                 c.colname, table));
             if (!fresh && volatile_default(c))
               report("add-column-volatile-default", c.location,
                      fmt::format("adding column {} with a volatile default rewrites {} under an ACCESS EXCLUSIVE "

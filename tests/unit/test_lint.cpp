@@ -96,6 +96,16 @@ TEST_CASE("lint: add column with a volatile default, not a stable one") {
             .empty());
 }
 
+TEST_CASE("lint: add column not null without a default") {
+  CHECK(fires("add-column-required", "alter table tickets\n  add column priority int not null;") == Lines{2});
+  CHECK(fired("add-column-required", "alter table tickets add column priority int not null default 3;").empty());
+  CHECK(fired("add-column-required", "alter table tickets add column priority int;").empty());
+  CHECK(fired("add-column-required",
+              "alter table tickets add column n bigint not null generated always as identity;").empty());
+  CHECK(fired("add-column-required", "create table app.t (x int);\nalter table app.t add column y int not null;")
+            .empty());
+}
+
 TEST_CASE("lint: alter column type") {
   CHECK(fires("alter-column-type", "alter table tickets alter column title type varchar(500);") == Lines{1});
   CHECK(fired("alter-column-type", "create table app.t (x int);\nalter table app.t alter column x type bigint;")
