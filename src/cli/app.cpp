@@ -141,7 +141,8 @@ int run(int argc, char** argv) {
   bool standard = g.format == "text" || g.format == "json";
   if (!standard && std::find(chosen->extra_formats.begin(), chosen->extra_formats.end(), g.format) ==
                        chosen->extra_formats.end()) {
-    print_err("autocrm-migrate: error: --format " + g.format + " is only for `check`; use text or json");
+    print_err("autocrm-migrate: error: --format " + g.format + " is not available for `" + chosen->name +
+              "`; use text or json");
     return static_cast<int>(core::ExitCode::usage);
   }
   return run_command(*chosen, handler, g);
