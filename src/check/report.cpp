@@ -6,6 +6,7 @@
 #include <map>
 
 #include "check/rule.hpp"
+#include "core/text.hpp"
 
 namespace check {
 
@@ -14,20 +15,8 @@ using core::level_name;
 
 namespace {
 
-struct Counts {
-  int error = 0, warning = 0, info = 0, suppressed = 0;
-};
-
-Counts count(const std::vector<Finding>& findings) {
-  Counts c;
-  for (const auto& f : findings) {
-    if (f.suppressed) ++c.suppressed;
-    else if (f.level == Level::error) ++c.error;
-    else if (f.level == Level::warning) ++c.warning;
-    else ++c.info;
-  }
-  return c;
-}
+using Counts = core::LevelCounts;
+Counts count(const std::vector<Finding>& findings) { return core::count_levels(findings); }
 
 std::string summary_line(const std::vector<Finding>& findings, const CheckStats& stats) {
   Counts c = count(findings);
@@ -53,20 +42,6 @@ std::string xml_escape(const std::string& s) {
         if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t') out += ' ';
         else out += ch;
     }
-  }
-  return out;
-}
-
-// GitHub's workflow-command escaping for messages (%, CR, LF) and properties (also : and ,).
-std::string gh_escape(const std::string& s, bool property) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '%') out += "%25";
-    else if (ch == '\r') out += "%0D";
-    else if (ch == '\n') out += "%0A";
-    else if (property && ch == ':') out += "%3A";
-    else if (property && ch == ',') out += "%2C";
-    else out += ch;
   }
   return out;
 }
@@ -180,8 +155,8 @@ std::string format_github(const std::vector<Finding>& findings) {
   for (const auto& f : findings) {
     if (f.suppressed) continue;
     const char* command = f.level == Level::error ? "error" : f.level == Level::warning ? "warning" : "notice";
-    out += fmt::format("::{} title={}::{}\n", command, gh_escape("autocrm-migrate " + f.rule, true),
-                       gh_escape(fmt::format("{}: {} Fix: {}", f.object, f.message, f.remediation), false));
+    out += fmt::format("::{} title={}::{}\n", command, core::github_escape("autocrm-migrate " + f.rule, true),
+                       core::github_escape(fmt::format("{}: {} Fix: {}", f.object, f.message, f.remediation), false));
   }
   return out;
 }

@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 database, connection or migration failure; 2 usage, configuration or "
-    "migration-file error; 3 status --exit-code, validate, check, drift or dump --check found problems, or up "
+    "migration-file error; 3 status --exit-code, validate, check, lint, drift or dump --check found problems, or up "
     "refused a drifted database (drift_check).";
 
 // The configuration keys that have a command-line flag, with the flag's help.
@@ -92,7 +92,7 @@ int finish(RunContext& ctx, runner::Outcome out, void (*print_text)(const core::
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = [] {
     std::vector<Command> all;
-    for (auto group : {migrate_commands(), inspect_commands(), schema_commands(), project_commands()})
+    for (auto group : {migrate_commands(), inspect_commands(), lint_commands(), schema_commands(), project_commands()})
       all.insert(all.end(), group.begin(), group.end());
     return all;
   }();
@@ -141,7 +141,8 @@ int run(int argc, char** argv) {
   bool standard = g.format == "text" || g.format == "json";
   if (!standard && std::find(chosen->extra_formats.begin(), chosen->extra_formats.end(), g.format) ==
                        chosen->extra_formats.end()) {
-    print_err("autocrm-migrate: error: --format " + g.format + " is only for `check`; use text or json");
+    print_err("autocrm-migrate: error: --format " + g.format + " is not available for `" + chosen->name +
+              "`; use text or json");
     return static_cast<int>(core::ExitCode::usage);
   }
   return run_command(*chosen, handler, g);

@@ -55,6 +55,8 @@ std::vector<Command> inspect_commands();
 std::vector<Command> project_commands();
 // drift, dump (commands_schema.cpp).
 std::vector<Command> schema_commands();
+// lint (commands_lint.cpp).
+std::vector<Command> lint_commands();
 
 // Prints a command's outcome (JSON, or its text form through print_text) and returns its exit code.
 int finish(RunContext& ctx, runner::Outcome out, void (*print_text)(const core::Json& report) = nullptr);

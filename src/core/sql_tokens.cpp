@@ -40,7 +40,7 @@ std::vector<SqlToken> sql_tokens(std::string_view text) {
         std::string_view raw(input.data() + t->start, static_cast<std::size_t>(t->end - t->start));
         bool name = t->token == PG_QUERY__TOKEN__IDENT ||
                     t->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
-        out.push_back({name ? identifier_text(raw) : std::string(raw), name});
+        out.push_back({name ? identifier_text(raw) : std::string(raw), name, static_cast<std::size_t>(t->start)});
       }
       pg_query__scan_result__free_unpacked(result, nullptr);
     }

@@ -13,6 +13,7 @@ namespace core {
 struct SqlToken {
   std::string text;
   bool name = false;  // an identifier or a keyword (a possible name)
+  std::size_t start = 0;  // byte offset of the token in the text scanned
 };
 
 // The tokens of text, comments and whitespace left out; empty when the lexer rejects it.

@@ -118,6 +118,19 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
+std::string github_escape(std::string_view s, bool property) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '%') out += "%25";
+    else if (ch == '\r') out += "%0D";
+    else if (ch == '\n') out += "%0A";
+    else if (property && ch == ':') out += "%3A";
+    else if (property && ch == ',') out += "%2C";
+    else out += ch;
+  }
+  return out;
+}
+
 bool is_blank_sql(std::string_view text) {
   std::size_t pos = 0;
   while (pos <= text.size()) {

@@ -40,6 +40,10 @@ bool is_blank_sql(std::string_view text);
 // Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 
+// Escapes text for a GitHub Actions workflow command (::error ...::message): %, CR and LF; with
+// property (file=, title=), also ':' and ','.
+std::string github_escape(std::string_view s, bool property = false);
+
 }  // namespace core
 
 namespace core {

@@ -7,6 +7,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/text.hpp"
 #include "core/text_diff.hpp"
 
 namespace drift {
@@ -113,16 +114,7 @@ void describe(std::string& out, Change change, const AttributeChange& a) {
   }
 }
 
-std::string github_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
-  }
-  return out;
-}
+using core::github_escape;
 
 }  // namespace
 

@@ -1,0 +1,581 @@
+#include "lint/lint.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "core/parse_tree.hpp"
+#include "core/sql_classify.hpp"
+#include "core/sql_tokens.hpp"
+#include "core/text.hpp"
+
+namespace lint {
+
+namespace {
+
+// PostgreSQL's NAMEDATALEN - 1.
+constexpr std::size_t k_max_identifier = 63;
+
+// Functions whose default makes ADD COLUMN rewrite the table (volatile: evaluated per row).
+bool volatile_function(std::string name) {
+  if (auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
+  static const char* const k_volatile[] = {"random",          "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc",
+                                           "uuid_generate_v4", "clock_timestamp", "timeofday",        "nextval",
+                                           "gen_random_bytes", "random_normal",   "txid_current"};
+  return std::any_of(std::begin(k_volatile), std::end(k_volatile), [&](const char* v) { return name == v; });
+}
+
+// "schema.name", with public for an unqualified name (the default search_path's first schema).
+std::string table_key(const PgQuery__RangeVar* r) {
+  if (!r) return "";
+  return std::string(*r->schemaname ? r->schemaname : "public") + "." + r->relname;
+}
+
+std::string dotted_key(std::string name) { return name.find('.') == std::string::npos ? "public." + name : name; }
+
+std::string type_name_of(const PgQuery__TypeName* t) {
+  if (!t) return "";
+  std::string name = core::qualified_name(t->n_names, t->names);
+  if (name.starts_with("pg_catalog.")) name = name.substr(11);
+  return name;
+}
+
+const PgQuery__DefElem* option(std::size_t n, PgQuery__Node* const* options, const char* name) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && std::strcmp(options[i]->def_elem->defname, name) == 0)
+      return options[i]->def_elem;
+  return nullptr;
+}
+
+// A SET search_path among a function's options (CREATE FUNCTION ... SET, ALTER FUNCTION ... SET).
+bool sets_search_path(std::size_t n, PgQuery__Node* const* options) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const PgQuery__Node* o = options[i];
+    if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && std::strcmp(o->def_elem->defname, "set") == 0 &&
+        o->def_elem->arg && o->def_elem->arg->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT &&
+        std::strcmp(o->def_elem->arg->variable_set_stmt->name, "search_path") == 0)
+      return true;
+    // ALTER FUNCTION f() SET search_path = ...: the action is the VariableSetStmt's DefElem "set".
+    if (o->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT &&
+        std::strcmp(o->variable_set_stmt->name, "search_path") == 0)
+      return true;
+  }
+  return false;
+}
+
+bool security_definer(std::size_t n, PgQuery__Node* const* options) {
+  const PgQuery__DefElem* d = option(n, options, "security");
+  return d && d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN && d->arg->boolean->boolval;
+}
+
+// An ignore comment: `-- autocrm-migrate:ignore RULE[, RULE] reason` or `-- squawk-ignore rule[, rule]`.
+struct Ignore {
+  int line = 0;
+  int column = 0;
+  std::string text;                // the comment, for messages
+  std::vector<std::string> rules;  // our rule ids
+  std::vector<std::string> named;  // as written
+  std::string reason;
+  bool squawk = false;
+  bool used = false;
+};
+
+std::string trim(std::string_view s) { return std::string(core::trim(s)); }
+
+// Parses the rule list at the start of rest ("a, b reason"): the names, and what follows them.
+std::vector<std::string> rule_list(std::string_view& rest) {
+  std::vector<std::string> names;
+  for (;;) {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[n])) || rest[n] == '-' || rest[n] == '_'))
+      ++n;
+    if (n == 0) break;
+    names.emplace_back(rest.substr(0, n));
+    rest.remove_prefix(n);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (rest.empty() || rest.front() != ',') break;
+    rest.remove_prefix(1);
+  }
+  return names;
+}
+
+// The ignore comments of a section's body.
+std::vector<Ignore> find_ignores(std::string_view body, int first_line) {
+  std::vector<Ignore> out;
+  int line = first_line;
+  for (std::size_t pos = 0; pos <= body.size(); ++line) {
+    auto end = body.find('\n', pos);
+    std::string_view text = body.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    for (const char* marker : {"autocrm-migrate:ignore", "squawk-ignore"}) {
+      auto dash = text.find("--");
+      if (dash == std::string_view::npos) break;
+      auto at = text.find(marker, dash);
+      if (at == std::string_view::npos || trim(text.substr(dash + 2, at - dash - 2)) != "") continue;
+      std::string_view rest = text.substr(at + std::strlen(marker));
+      if (!rest.empty() && rest.front() != ' ' && rest.front() != '\t') continue;  // squawk-ignore-file and the like
+      Ignore ig;
+      ig.line = line;
+      ig.column = static_cast<int>(dash) + 1;
+      ig.text = trim(text.substr(dash));
+      ig.squawk = std::strcmp(marker, "squawk-ignore") == 0;
+      ig.named = rule_list(rest);
+      ig.reason = trim(rest);
+      for (const auto& name : ig.named) {
+        if (ig.squawk)
+          for (auto& id : rules_for_squawk(name)) ig.rules.push_back(id);
+        else if (find_rule(name))
+          ig.rules.push_back(name);
+      }
+      out.push_back(std::move(ig));
+      break;
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+// SAVEPOINT, RELEASE and ROLLBACK TO work inside the tool's transaction.
+bool nests_fine(const PgQuery__TransactionStmt& t) {
+  return t.kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT ||
+         t.kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE ||
+         t.kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
+}
+
+class Linter {
+public:
+  std::vector<Finding> run(const std::vector<SectionInput>& sections) {
+    for (std::size_t i = 0; i < sections.size(); ++i) section(sections[i], i);
+    for (auto& [name, f] : m_unsafe_definers) m_out.push_back(std::move(f));
+    apply_ignores(sections);
+    std::stable_sort(m_out.begin(), m_out.end(), [](const Finding& a, const Finding& b) {
+      return std::tie(a.section, a.line, a.column) < std::tie(b.section, b.line, b.column);
+    });
+    return std::move(m_out);
+  }
+
+private:
+  // The chain so far.
+  std::set<std::string> m_new_tables;                 // "schema.table" created by an earlier statement
+  std::map<std::string, std::string> m_index_table;   // "schema.index" created in the chain -> its table
+  std::map<std::string, Finding> m_unsafe_definers;   // security definer functions without search_path, by name
+  std::vector<Finding> m_out;
+  // The section being read.
+  const SectionInput* m_sec = nullptr;
+  std::size_t m_sec_index = 0;
+  std::vector<std::size_t> m_line_starts;  // offsets in the file of each line
+  std::size_t m_base = 0;                  // the statement's offset in the file
+  int m_statement_line = 0;
+  std::map<std::string, Finding> m_public_tables;  // tables created in public in this file, until RLS is enabled
+  bool m_wrapped = false;            // the section is wrapped whole in BEGIN ... COMMIT
+  bool m_wrapper_statement = false;  // the statement is that BEGIN or COMMIT
+
+  const std::string& source() const { return *m_sec->statements.source; }
+
+  void section(const SectionInput& sec, std::size_t index) {
+    m_sec = &sec;
+    m_sec_index = index;
+    m_public_tables.clear();
+    m_line_starts.assign(1, 0);
+    const std::string& src = *sec.statements.source;
+    for (std::size_t i = 0; i < src.size(); ++i)
+      if (src[i] == '\n') m_line_starts.push_back(i + 1);
+    // A section wrapped whole in BEGIN ... COMMIT runs as the tool's one transaction (core::check_section).
+    const auto& items = sec.statements.items;
+    m_wrapped = sec.transaction && items.size() >= 2 &&
+                core::classify_statement(items.front().sql).tx == core::TxControl::begin &&
+                core::classify_statement(items.back().sql).tx == core::TxControl::commit;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const auto& st = items[i];
+      m_wrapper_statement = m_wrapped && (i == 0 || i + 1 == items.size());
+      m_base = static_cast<std::size_t>(st.sql.data() - src.data());
+      m_statement_line = st.line;
+      core::ParseTree tree(st.sql);
+      for (std::size_t k = 0; k < tree.size(); ++k) statement(*tree.statement(k));
+      identifiers(st.sql);
+    }
+    for (auto& [key, f] : m_public_tables) m_out.push_back(std::move(f));
+  }
+
+  // A finding at offset (in the statement; negative: the statement's start).
+  Finding make(const char* rule_id, int offset, std::string message) const {
+    const Rule* rule = find_rule(rule_id);
+    Finding f;
+    f.rule = rule_id;
+    f.level = rule->level;
+    f.file = m_sec->file;
+    f.message = std::move(message);
+    f.remediation = rule->remediation;
+    std::size_t at = m_base + static_cast<std::size_t>(std::max(offset, 0));
+    auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), at);
+    std::size_t line_index = static_cast<std::size_t>(it - m_line_starts.begin()) - 1;
+    std::size_t start = m_line_starts[line_index];
+    f.line = static_cast<int>(line_index) + 1;
+    f.column = static_cast<int>(at - start) + 1;
+    auto end = source().find('\n', start);
+    f.source_line = source().substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!f.source_line.empty() && f.source_line.back() == '\r') f.source_line.pop_back();
+    f.statement_line = m_statement_line;
+    f.section = m_sec_index;
+    return f;
+  }
+  void report(const char* rule_id, int offset, std::string message) {
+    m_out.push_back(make(rule_id, offset, std::move(message)));
+  }
+
+  bool is_new(const std::string& key) const { return m_new_tables.count(key) > 0; }
+
+  void statement(const PgQuery__Node& top) {
+    switch (top.node_case) {
+      case PG_QUERY__NODE__NODE_INDEX_STMT: create_index(*top.index_stmt); break;
+      case PG_QUERY__NODE__NODE_DROP_STMT: drop(*top.drop_stmt); break;
+      case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: alter_table(*top.alter_table_stmt); break;
+      case PG_QUERY__NODE__NODE_RENAME_STMT: rename(*top.rename_stmt); break;
+      case PG_QUERY__NODE__NODE_CREATE_STMT: create_table(*top.create_stmt); break;
+      case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        if (top.create_table_as_stmt->into) m_new_tables.insert(table_key(top.create_table_as_stmt->into->rel));
+        break;
+      case PG_QUERY__NODE__NODE_VACUUM_STMT:
+        if (top.vacuum_stmt->is_vacuumcmd && option(top.vacuum_stmt->n_options, top.vacuum_stmt->options, "full"))
+          report("vacuum-full", -1,
+                 "VACUUM FULL rewrites each table it names under an ACCESS EXCLUSIVE lock: every read and write of it "
+                 "waits for the whole rewrite");
+        break;
+      case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+        report("cluster", -1,
+               "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock: every read and write of it waits for the "
+               "whole rewrite");
+        break;
+      case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+        if (m_sec->transaction && !m_wrapper_statement && !nests_fine(*top.transaction_stmt))
+          report("transaction-nesting", -1,
+                 "the tool runs each section in one transaction: a transaction control statement here ends it or "
+                 "nests in it, so what follows may run outside it and a failure leaves the migration half applied");
+        break;
+      case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: create_function(*top.create_function_stmt); break;
+      case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT: {
+        const auto& a = *top.alter_function_stmt;
+        if (a.func && sets_search_path(a.n_actions, a.actions))
+          m_unsafe_definers.erase(dotted_key(core::qualified_name(a.func->n_objname, a.func->objname)));
+        break;
+      }
+      case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: create_extension(*top.create_extension_stmt); break;
+      case PG_QUERY__NODE__NODE_GRANT_STMT: grant(*top.grant_stmt); break;
+      case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+        if (top.alter_default_privileges_stmt->action) grant(*top.alter_default_privileges_stmt->action);
+        break;
+      default: break;
+    }
+  }
+
+  void create_index(const PgQuery__IndexStmt& s) {
+    std::string table = table_key(s.relation);
+    if (!s.concurrent && !is_new(table))
+      report("create-index-not-concurrently", -1,
+             fmt::format("CREATE INDEX without CONCURRENTLY locks {} against writes (SHARE lock): inserts, updates and "
+                         "deletes wait until the whole index is built",
+                         table));
+    if (*s.idxname) {
+      std::string schema = s.relation && *s.relation->schemaname ? s.relation->schemaname : "public";
+      m_index_table[schema + "." + s.idxname] = table;
+    }
+  }
+
+  void drop(const PgQuery__DropStmt& s) {
+    for (std::size_t i = 0; i < s.n_objects; ++i) {
+      const PgQuery__Node* o = s.objects[i];
+      if (o->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+      std::string key = dotted_key(core::qualified_name(o->list->n_items, o->list->items));
+      if (s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !s.concurrent) {
+        auto it = m_index_table.find(key);
+        if (it == m_index_table.end() || !is_new(it->second))
+          report("drop-index-not-concurrently", -1,
+                 fmt::format("DROP INDEX {} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its table: every "
+                             "read and write waits (behind any running query) until the drop is done",
+                             key));
+      } else if (s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+        if (!is_new(key))
+          report("drop-table", -1,
+                 fmt::format("DROP TABLE {} breaks every client that still reads or writes it, and waits for an "
+                             "ACCESS EXCLUSIVE lock",
+                             key));
+        m_new_tables.erase(key);
+      }
+    }
+  }
+
+  void create_table(const PgQuery__CreateStmt& s) {
+    std::string key = table_key(s.relation);
+    m_new_tables.insert(key);
+    for (std::size_t i = 0; i < s.n_table_elts; ++i)
+      if (s.table_elts[i]->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+        const auto& c = *s.table_elts[i]->column_def;
+        column_type(c.type_name, c.colname);
+      }
+    bool temporary = s.relation && std::strcmp(s.relation->relpersistence, "t") == 0;
+    if (!temporary && key.starts_with("public."))
+      m_public_tables.emplace(
+          key, make("rls-not-enabled", s.relation ? s.relation->location : -1,
+                    fmt::format("{} is created in public, which the Supabase API serves, without ENABLE ROW LEVEL "
+                                "SECURITY in this file: anon and authenticated can read and write every row",
+                                key)));
+  }
+
+  // Type rules of one column (created or changed).
+  void column_type(const PgQuery__TypeName* t, const std::string& column) {
+    if (!t) return;
+    std::string type = type_name_of(t);
+    int at = t->location;
+    if (type == "varchar" && t->n_typmods > 0)
+      report("prefer-text", at,
+             fmt::format("column {} is varchar(n): changing n later rewrites or rescans the table under an ACCESS "
+                         "EXCLUSIVE lock",
+                         column));
+    else if (type == "bpchar")
+      report("ban-char", at, fmt::format("column {} is char(n): blank-padded, and no faster than text", column));
+    else if ((type == "int4" || type == "serial" || type == "serial4" || type == "int") &&
+             (column == "id" || column.ends_with("_id")))
+      report("prefer-bigint", at,
+             fmt::format("id column {} is a 32-bit integer: it runs out at 2,147,483,647, and widening it later "
+                         "rewrites the table (and every referencing one) under an ACCESS EXCLUSIVE lock",
+                         column));
+    else if (type == "timestamp")
+      report("prefer-timestamptz", at,
+             fmt::format("column {} is timestamp without time zone: its values depend on the writer's TimeZone",
+                         column));
+    else if (type == "json")
+      report("prefer-jsonb", at,
+             fmt::format("column {} is json: stored as text, reparsed on every use, no equality or GIN indexes",
+                         column));
+  }
+
+  // NOT NULL with no default, no identity and no generated expression: fails on a table with rows.
+  static bool required_without_default(const PgQuery__ColumnDef& c) {
+    bool not_null = c.is_not_null, filled = c.raw_default != nullptr || *c.identity || *c.generated;
+    for (std::size_t i = 0; i < c.n_constraints; ++i) {
+      if (c.constraints[i]->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+      switch (c.constraints[i]->constraint->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: not_null = true; break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: filled = true; break;
+        default: break;
+      }
+    }
+    std::string type = type_name_of(c.type_name);
+    if (type.ends_with("serial") || type == "serial4" || type == "serial8" || type == "serial2") filled = true;
+    return not_null && !filled;
+  }
+
+  bool volatile_default(const PgQuery__ColumnDef& c) const {
+    bool found = false;
+    auto look = [&](const PgQuery__Node* expr) {
+      core::for_each_node(expr, [&](const PgQuery__Node& n) {
+        if (n.node_case == PG_QUERY__NODE__NODE_FUNC_CALL &&
+            volatile_function(core::qualified_name(n.func_call->n_funcname, n.func_call->funcname)))
+          found = true;
+      });
+    };
+    if (c.raw_default) look(c.raw_default);
+    for (std::size_t i = 0; i < c.n_constraints; ++i)
+      if (c.constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+          c.constraints[i]->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT &&
+          c.constraints[i]->constraint->raw_expr)
+        look(c.constraints[i]->constraint->raw_expr);
+    return found;
+  }
+
+  void alter_table(const PgQuery__AlterTableStmt& s) {
+    if (s.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) return;
+    std::string table = table_key(s.relation);
+    bool fresh = is_new(table);
+    for (std::size_t i = 0; i < s.n_cmds; ++i) {
+      if (s.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+      const auto& cmd = *s.cmds[i]->alter_table_cmd;
+      const PgQuery__Node* def = cmd.def;
+      switch (cmd.subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
+          if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || fresh) break;
+          const auto& c = *def->constraint;
+          if (c.skip_validation) break;
+          if (c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
+            report("constraint-not-valid-missing", c.location,
+                   fmt::format("adding a foreign key checks every row of {} while holding SHARE ROW EXCLUSIVE locks "
+                               "on it and on {}: writes to both wait for the whole scan",
+                               table, table_key(c.pktable)));
+          else if (c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+            report("constraint-not-valid-missing", c.location,
+                   fmt::format("adding a check constraint scans every row of {} under an ACCESS EXCLUSIVE lock: reads "
+                               "and writes wait for the whole scan",
+                               table));
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+          if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+            const auto& c = *def->column_def;
+            column_type(c.type_name, c.colname);
+            if (!fresh && required_without_default(c))
+              report("add-column-required", c.location,
+                     fmt::format("adding column {} NOT NULL without a default fails as soon as {} has a row (and "
+                                 "holds an ACCESS EXCLUSIVE lock until then)",
+                                 c.colname, table));
+            if (!fresh && volatile_default(c))
+              report("add-column-volatile-default", c.location,
+                     fmt::format("adding column {} with a volatile default rewrites {} under an ACCESS EXCLUSIVE "
+                                 "lock: reads and writes wait for the whole rewrite",
+                                 c.colname, table));
+          }
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+          if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) column_type(def->column_def->type_name, cmd.name);
+          if (!fresh)
+            report("alter-column-type", def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? def->column_def->location : -1,
+                   fmt::format("changing the type of {}.{} takes an ACCESS EXCLUSIVE lock and (for most types) "
+                               "rewrites the table and its indexes: reads and writes wait for the whole rewrite",
+                               table, cmd.name));
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+          if (!fresh)
+            report("set-not-null", -1,
+                   fmt::format("SET NOT NULL on {}.{} scans the whole table under an ACCESS EXCLUSIVE lock: reads "
+                               "and writes wait for the scan",
+                               table, cmd.name));
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+          if (!fresh)
+            report("drop-column", -1,
+                   fmt::format("dropping {}.{} breaks every client (and view, function) that still uses it", table,
+                               cmd.name));
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity: m_public_tables.erase(table); break;
+        default: break;
+      }
+    }
+  }
+
+  void rename(const PgQuery__RenameStmt& s) {
+    std::string table = table_key(s.relation);
+    if (s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && s.relation && !is_new(table))
+      report("rename-column", -1,
+             fmt::format("renaming {}.{} to {} breaks every client still using the old name the moment it commits",
+                         table, s.subname, s.newname));
+    if (s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && s.relation) {
+      if (!is_new(table)) {
+        report("rename-table", -1,
+               fmt::format("renaming {} to {} breaks every client still using the old name the moment it commits",
+                           table, s.newname));
+      } else {
+        m_new_tables.erase(table);
+        m_new_tables.insert(table.substr(0, table.find('.') + 1) + s.newname);
+      }
+    }
+  }
+
+  void create_function(const PgQuery__CreateFunctionStmt& s) {
+    std::string name = dotted_key(core::qualified_name(s.n_funcname, s.funcname));
+    if (security_definer(s.n_options, s.options) && !sets_search_path(s.n_options, s.options))
+      m_unsafe_definers.insert_or_assign(
+          name, make("security-definer-search-path", -1,
+                     fmt::format("SECURITY DEFINER function {} has no SET search_path: a caller who can create "
+                                 "objects earlier in its search_path runs code as the function's owner",
+                                 name)));
+    else
+      m_unsafe_definers.erase(name);
+  }
+
+  void create_extension(const PgQuery__CreateExtensionStmt& s) {
+    const PgQuery__DefElem* schema = option(s.n_options, s.options, "schema");
+    std::string in = schema && schema->arg && schema->arg->node_case == PG_QUERY__NODE__NODE_STRING
+                         ? schema->arg->string->sval
+                         : "";
+    if (in.empty() || in == "public")
+      report("extension-in-public", -1,
+             fmt::format("extension {} {}: its functions and tables land in public, which the Supabase API serves",
+                         s.extname, in.empty() ? "has no WITH SCHEMA" : "is created in public"));
+  }
+
+  void grant(const PgQuery__GrantStmt& s) {
+    if (!s.is_grant) return;
+    for (std::size_t i = 0; i < s.n_grantees; ++i) {
+      const PgQuery__Node* g = s.grantees[i];
+      if (g->node_case == PG_QUERY__NODE__NODE_ROLE_SPEC &&
+          g->role_spec->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING &&
+          std::strcmp(g->role_spec->rolename, "anon") == 0)
+        report("grant-to-anon", g->role_spec->location,
+               "a grant to anon gives every unauthenticated API caller that access (only RLS policies stand between "
+               "them and the rows)");
+    }
+  }
+
+  // Names over 63 bytes, read from the tokens: the parser has already truncated them in the tree.
+  void identifiers(std::string_view sql) {
+    if (sql.size() <= k_max_identifier) return;
+    for (const auto& t : core::sql_tokens(sql))
+      if (t.name && t.text.size() > k_max_identifier)
+        report("identifier-too-long", static_cast<int>(t.start),
+               fmt::format("identifier \"{}\" is {} bytes: PostgreSQL truncates it to 63 (with only a NOTICE), so "
+                           "the object gets another name than written and two such names can collide",
+                           t.text, t.text.size()));
+  }
+
+  void apply_ignores(const std::vector<SectionInput>& sections) {
+    std::vector<Finding> extra;
+    for (std::size_t s = 0; s < sections.size(); ++s) {
+      std::vector<Ignore> ignores = find_ignores(sections[s].body, sections[s].body_line);
+      if (ignores.empty()) continue;
+      for (auto& f : m_out) {
+        if (f.section != s || f.suppressed) continue;
+        for (auto& ig : ignores) {
+          bool near = ig.line == f.statement_line || ig.line == f.statement_line - 1 || ig.line == f.line ||
+                      ig.line == f.line - 1;
+          if (!near || std::find(ig.rules.begin(), ig.rules.end(), f.rule) == ig.rules.end()) continue;
+          if (!ig.squawk && ig.reason.empty()) continue;  // reported as invalid, suppresses nothing
+          ig.used = true;
+          f.suppressed = true;
+          f.suppression_reason = ig.reason.empty() ? ig.text : ig.reason;
+          break;
+        }
+      }
+      m_sec = &sections[s];
+      m_sec_index = s;
+      m_line_starts.assign(1, 0);
+      for (std::size_t i = 0; i < source().size(); ++i)
+        if (source()[i] == '\n') m_line_starts.push_back(i + 1);
+      for (const auto& ig : ignores) {
+        m_base = m_line_starts[static_cast<std::size_t>(ig.line - 1)] + static_cast<std::size_t>(ig.column - 1);
+        m_statement_line = ig.line;
+        std::vector<std::string> unknown;
+        for (const auto& name : ig.named)
+          if (!ig.squawk && !find_rule(name)) unknown.push_back(name);
+        if (!ig.squawk && ig.named.empty())
+          extra.push_back(make("ignore-invalid", 0, "the ignore comment names no rule"));
+        else if (!unknown.empty())
+          extra.push_back(make("ignore-invalid", 0, fmt::format("the ignore comment names unknown rule(s) {}",
+                                                                 fmt::join(unknown, ", "))));
+        else if (!ig.squawk && ig.reason.empty())
+          extra.push_back(make("ignore-invalid", 0,
+                               "the ignore comment gives no reason: say why the statement is safe here"));
+        else if (!ig.used)
+          extra.push_back(make("ignore-unused", 0, fmt::format("`{}` matches no finding here", ig.text)));
+      }
+    }
+    for (auto& f : extra) m_out.push_back(std::move(f));
+  }
+};
+
+}  // namespace
+
+std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections) { return Linter().run(sections); }
+
+bool fails(const std::vector<Finding>& findings, Level fail_on) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const Finding& f) { return !f.suppressed && f.level >= fail_on; });
+}
+
+}  // namespace lint

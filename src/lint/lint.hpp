@@ -1,0 +1,47 @@
+// Static analysis of migration SQL over PostgreSQL's parse trees (libpg_query): per statement,
+// what it locks or breaks and the safe way to write it. No database.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/level.hpp"
+#include "core/sql_split.hpp"
+#include "lint/rules.hpp"
+
+namespace lint {
+
+// One statement that deserves a look.
+struct Finding {
+  std::string rule;
+  Level level = Level::error;
+  std::string file;            // as given (display path)
+  int line = 0, column = 0;    // 1-based, where in the file
+  std::string message;         // what it blocks or breaks, and for how long
+  std::string remediation;     // one line: the safe way
+  std::string source_line;     // the file's text at line, for the caret
+  bool suppressed = false;     // an ignore comment covers it
+  std::string suppression_reason;
+  int statement_line = 0;      // the line the statement starts at (ignores may sit there or the line before)
+  std::size_t section = 0;     // index of its section in the chain linted
+};
+
+// The up section of one migration file, split by core::split_statements.
+struct SectionInput {
+  std::string file;                 // shown in findings
+  core::StatementList statements;   // statements.source is the whole file text
+  std::string_view body;            // the section's text (inside statements.source), for ignore comments
+  int body_line = 1;                // the line body starts at
+  bool transaction = true;          // false: `transaction:false` (BEGIN/COMMIT are then the author's own)
+};
+
+// Lints sections in chain order. Tables created by an earlier statement (same section or an earlier
+// one) are new: locking rules do not fire on them. Ignore comments are applied; findings are sorted
+// by section, line and column.
+std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections);
+
+// True when an unsuppressed finding is at fail_on or above.
+bool fails(const std::vector<Finding>& findings, Level fail_on);
+
+}  // namespace lint

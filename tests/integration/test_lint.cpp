@@ -1,0 +1,96 @@
+// `lint` driven as a user runs it: the real binary on a project folder, no database anywhere (the
+// workspace names none, and a database URL that cannot be reached is never tried).
+#include <doctest/doctest.h>
+
+#include "harness.hpp"
+
+using it::run_tool;
+
+namespace {
+
+// A small chain: a table and its index (new: no lock findings), then changes to a table that
+// exists before the chain (tickets), one of them ignored with a reason.
+void write_chain(const it::Workspace& ws) {
+  ws.write_migration("20260101000000_widgets.sql",
+                     "-- migrate:up\n"
+                     "create table app.widgets (id bigint generated always as identity primary key, name text);\n"
+                     "create index widgets_name on app.widgets (name);\n"
+                     "-- migrate:down\n"
+                     "drop table app.widgets;\n");
+  ws.write_migration("20260101000100_tickets.sql",
+                     "-- migrate:up\n"
+                     "create index tickets_title on public.tickets (title);\n"
+                     "alter table public.tickets add column meta json;\n"
+                     "-- autocrm-migrate:ignore set-not-null tickets has 40 rows, the scan is instant\n"
+                     "alter table public.tickets alter column title set not null;\n"
+                     "-- migrate:down\n"
+                     "drop index tickets_title;\n");
+}
+
+// A database URL nothing listens on: lint must not need it.
+const std::map<std::string, std::string> k_no_database = {{"DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none"}};
+
+}  // namespace
+
+TEST_CASE("lint --all reports each finding with file, line and rule, exits 3 on errors, and needs no database") {
+  it::Workspace ws;
+  write_chain(ws);
+  auto r = run_tool({"--format", "json", "lint", "--all"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 3);
+  const std::string& out = r.out;
+  CHECK(out.find("\"command\":\"lint\"") != std::string::npos);
+  CHECK(out.find("\"rule\":\"create-index-not-concurrently\",\"level\":\"error\",\"file\":\"migrations/"
+                 "20260101000100_tickets.sql\",\"line\":2,\"column\":1") != std::string::npos);
+  CHECK(out.find("\"rule\":\"prefer-jsonb\",\"level\":\"warning\",\"file\":\"migrations/"
+                 "20260101000100_tickets.sql\",\"line\":3") != std::string::npos);
+  CHECK(out.find("\"squawk:require-concurrent-index-creation\"") != std::string::npos);
+  // The ignored one is there, suppressed with its reason; the new table's index is not there at all.
+  CHECK(out.find("\"reason\":\"tickets has 40 rows, the scan is instant\"") != std::string::npos);
+  CHECK(out.find("widgets") == std::string::npos);
+  CHECK(out.find("\"errors\":1,\"warnings\":1,\"info\":0,\"suppressed\":1,\"files\":2") != std::string::npos);
+
+  // The same in text: file:line:col, the line, a caret, the fix.
+  r = run_tool({"lint"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 3);
+  CHECK(r.out.find("migrations/20260101000100_tickets.sql:2:1: error create-index-not-concurrently:") !=
+        std::string::npos);
+  CHECK(r.out.find("  create index tickets_title on public.tickets (title);\n  ^\n  fix: CREATE INDEX CONCURRENTLY") !=
+        std::string::npos);
+
+  // GitHub annotations.
+  r = run_tool({"--format", "github", "lint"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 3);
+  CHECK(r.out.find("::error file=migrations/20260101000100_tickets.sql,line=2,col=1,title=autocrm-migrate "
+                   "create-index-not-concurrently::") != std::string::npos);
+}
+
+TEST_CASE("lint FILE alone does not know the chain; --fail-on picks the failing level") {
+  it::Workspace ws;
+  write_chain(ws);
+  // Only the first file: its index is on its own new table, so nothing fires.
+  auto r = run_tool({"lint", "migrations/20260101000000_widgets.sql"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 0);
+  CHECK(r.out.find("PASSED (fail on error): 0 error(s), 0 warning(s)") != std::string::npos);
+  // Warnings only fail with --fail-on warning.
+  ws.write_migration("20260101000200_json.sql", "alter table public.tickets add column extra json;\n");
+  CHECK_EXIT(run_tool({"lint", "migrations/20260101000200_json.sql"}, ws.path(), k_no_database), 0);
+  CHECK_EXIT(run_tool({"lint", "--fail-on", "warning", "migrations/20260101000200_json.sql"}, ws.path(),
+                      k_no_database),
+             3);
+}
+
+TEST_CASE("lint exits 2 naming file and line for a file that does not parse, and refuses FILE with --all") {
+  it::Workspace ws;
+  ws.write_migration("20260101000000_ok.sql", "create table app.ok (id bigint);\n");
+  ws.write_migration("20260101000100_broken.sql", "-- migrate:up\nselect 1;\ncreate table app.t (x int;\n");
+  auto r = run_tool({"lint", "--all"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 2);
+  CHECK(r.err.find("migrations/20260101000100_broken.sql:3") != std::string::npos);
+  CHECK_EXIT(run_tool({"lint", "--all", "migrations/20260101000000_ok.sql"}, ws.path(), k_no_database), 2);
+}
+
+TEST_CASE("lint --all on the repository's own AutoCRM chain runs and passes") {
+  auto r = run_tool({"--format", "json", "lint", "--all"}, it::source_dir());
+  CHECK_EXIT(r, 0);
+  CHECK(r.out.find("\"failed\":false") != std::string::npos);
+}
