@@ -21,7 +21,7 @@ namespace {
 constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 database, connection or migration failure; 2 usage, configuration or "
     "migration-file error; 3 status --exit-code, validate, check, lint, drift or dump --check found problems, or up "
-    "refused a drifted database (drift_check).";
+    "refused a drifted database (drift_check) or migrations with lint errors (lint_required).";
 
 // The configuration keys that have a command-line flag, with the flag's help.
 constexpr std::pair<core::Key, const char*> k_config_flags[] = {
@@ -39,6 +39,7 @@ constexpr std::pair<core::Key, const char*> k_config_flags[] = {
     {core::Key::schema_file, "the schema file dump writes (up, down, redo rewrite it when it is set)"},
     {core::Key::shadow_url, "URL of the server drift replays on (default: the embedded local PostgreSQL)"},
     {core::Key::drift_check, "true: up applies nothing to a database that drifted from its migrations"},
+    {core::Key::lint_required, "true: up applies nothing when lint finds an error in what it would apply"},
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {

@@ -15,6 +15,7 @@ void print_lint(const RunContext& ctx, const runner::LintOutcome& out) {
   const std::string& format = ctx.global.format;
   if (format == "json") {
     core::Json report = lint::format_json(out.findings, out.stats, out.fail_on);
+    report.set("scope", out.scope);
     if (ctx.reporter.notices().size() > 0) report.set("notices", ctx.reporter.notices());
     print_out(report.dump());
     return;
@@ -33,13 +34,14 @@ void print_lint(const RunContext& ctx, const runner::LintOutcome& out) {
 Command lint_command() {
   return {"lint",
           "analyse migration files' up sections with PostgreSQL's parser, without a database: what each statement "
-          "locks or breaks and the safe way to write it; with no FILE and no --all, lints every file of "
-          "migrations_dir; exit 3 on findings at --fail-on",
+          "locks or breaks and the safe way to write it; with no FILE and no --all, lints the pending migrations "
+          "(every file when no database is configured or running: lint never starts one); exit 3 on findings at "
+          "--fail-on",
           [](CLI::App& sub) -> Handler {
             auto fail_on = std::make_shared<std::string>("error");
             auto options = std::make_shared<runner::LintOptions>();
             sub.add_option("FILE", options->files, "migration files to lint, as one chain in version order");
-            sub.add_flag("--all", options->all, "lint every migration file of migrations_dir (the default)");
+            sub.add_flag("--all", options->all, "lint every migration file of migrations_dir");
             sub.add_option("--fail-on", *fail_on, "the level that makes lint exit 3")
                 ->check(CLI::IsMember({"error", "warning", "info"}))
                 ->capture_default_str();

@@ -87,6 +87,8 @@ public:
   bool schema_file_on_write() const { return value(Key::schema_file).origin != "default" && !text(Key::schema_file).empty(); }
   // The URL of the server drift replays on ("" for the embedded local PostgreSQL).
   const std::string& shadow_url() const { return text(Key::shadow_url); }
+  // True when up refuses migrations with lint errors.
+  bool lint_required() const { return number(Key::lint_required) != 0; }
   // True when up refuses a drifted database.
   bool drift_check() const { return number(Key::drift_check) != 0; }
   // The ignore_tables patterns, split at commas and trimmed.

@@ -62,6 +62,8 @@ const std::vector<KeySpec>& config_keys() {
       {Key::ignore_tables, "ignore_tables", ValueType::string, "",
        "tables drift and dump leave out, as comma-separated schema.table patterns with * and ? (e.g. partitions a "
        "maintenance job creates by date: \"private.audit_logs_y*\")"},
+      {Key::lint_required, "lint_required", ValueType::boolean, "false",
+       "up applies nothing when `lint` finds an error in the migrations it is about to apply"},
   };
   return keys;
 }

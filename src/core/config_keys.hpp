@@ -32,10 +32,11 @@ enum class Key : std::size_t {
   shadow_url,
   drift_check,
   ignore_tables,
+  lint_required,
 };
 
 // How many keys there are.
-inline constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::ignore_tables) + 1;
+inline constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::lint_required) + 1;
 
 // The kind of value a configuration key holds.
 enum class ValueType { string, path, duration, boolean, count, identifier };

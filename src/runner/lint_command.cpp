@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
 
 #include "core/discovery.hpp"
 #include "core/migration.hpp"
+#include "local/cluster.hpp"
 #include "runner/preamble.hpp"
+#include "runner/session.hpp"
 
 namespace runner {
 
@@ -24,13 +30,76 @@ core::Migration read_named(const std::string& given) {
 
 }  // namespace
 
-LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintOptions& options) {
+// The files not recorded as applied in the target's ledger, or nothing when no database is at hand
+// without starting one.
+std::optional<std::vector<core::Migration>> pending_files(const core::Config& config, Reporter& reporter,
+                                                          std::vector<core::Migration> files, std::string& scope) {
+  Target target = resolve_target(config);
+  if (target.kind == Target::Kind::embedded && !local::LocalCluster(config.local_dir(), config.local_database()).running())
+    return std::nullopt;
+  std::set<std::string> applied;
+  std::string where;
+  try {
+    ReadSession s(config, reporter, "lint");
+    for (const auto& r : s.ledger().recorded_ups())
+      if (r.state == "applied") applied.insert(r.version);
+    where = s.target().display;
+  } catch (const core::Error& e) {
+    // Static analysis never depends on a server: without its ledger, every file is linted.
+    reporter.progress("note: cannot read the ledger (" + std::string(e.what()) + ")");
+    return std::nullopt;
+  }
+  std::vector<core::Migration> out;
+  for (auto& m : files)
+    if (!applied.count(m.version)) out.push_back(std::move(m));
+  scope = fmt::format("the {} pending migration(s) of {}", out.size(), where);
+  return out;
+}
+
+LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, core::Level fail_on) {
   auto started = std::chrono::steady_clock::now();
+  std::vector<lint::SectionInput> sections;
+  std::vector<core::UsageError> errors;
+  LintOutcome out;
+  for (const auto* m : files) {
+    if (!m->up.present) continue;
+    try {
+      lint::SectionInput s{m->display_path(), core::section_statements(*m, m->up), m->up.body, m->up.body_line,
+                           m->up.transaction};
+      out.stats.statements += s.statements.size();
+      sections.push_back(std::move(s));
+    } catch (const core::UsageError& e) {
+      errors.push_back(e);
+    }
+  }
+  if (!errors.empty()) throw core::combine_errors(errors, "migration files do not parse; nothing was linted");
+  out.stats.files = files.size();
+  out.findings = lint::lint_chain(sections);
+  out.fail_on = fail_on;
+  out.code = lint::fails(out.findings, fail_on) ? core::ExitCode::problems : core::ExitCode::ok;
+  out.stats.elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintOptions& options) {
   if (options.all && !options.files.empty())
     throw core::UsageError("lint takes FILE... or --all, not both", "drop --all to lint only the files named");
   std::vector<core::Migration> files;
+  std::string scope;
   if (options.files.empty()) {
     files = discover_files(config, reporter).files;
+    scope = fmt::format("every migration file ({})", files.size());
+    if (!options.all) {
+      if (auto pending = pending_files(config, reporter, std::move(files), scope)) {
+        files = std::move(*pending);
+      } else {
+        files = discover_files(config, reporter).files;
+        scope = fmt::format("every migration file ({}): no reachable database is configured and the embedded one "
+                            "is not running, so which are pending is unknown (lint never starts a database)",
+                            files.size());
+      }
+    }
   } else {
     std::vector<core::UsageError> errors;
     for (const auto& f : options.files) {
@@ -43,28 +112,13 @@ LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintO
     if (!errors.empty()) throw core::combine_errors(errors, "migration files cannot be linted");
     std::stable_sort(files.begin(), files.end(),
                      [](const core::Migration& a, const core::Migration& b) { return a.version < b.version; });
+    scope = fmt::format("the {} file(s) named", files.size());
   }
-  std::vector<lint::SectionInput> sections;
-  std::vector<core::UsageError> errors;
-  LintOutcome out;
-  for (const auto& m : files) {
-    if (!m.up.present) continue;
-    try {
-      lint::SectionInput s{m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line,
-                           m.up.transaction};
-      out.stats.statements += s.statements.size();
-      sections.push_back(std::move(s));
-    } catch (const core::UsageError& e) {
-      errors.push_back(e);
-    }
-  }
-  if (!errors.empty()) throw core::combine_errors(errors, "migration files do not parse; nothing was linted");
-  out.stats.files = files.size();
-  out.findings = lint::lint_chain(sections);
-  out.fail_on = options.fail_on;
-  out.code = lint::fails(out.findings, options.fail_on) ? core::ExitCode::problems : core::ExitCode::ok;
-  out.stats.elapsed_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  std::vector<const core::Migration*> pointers;
+  for (const auto& m : files) pointers.push_back(&m);
+  auto out = lint_migrations(pointers, options.fail_on);
+  out.scope = scope;
+  reporter.progress("lint: " + scope);
   return out;
 }
 

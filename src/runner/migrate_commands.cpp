@@ -7,6 +7,7 @@
 #include "runner/apply.hpp"
 #include "runner/drift_command.hpp"
 #include "runner/dump_command.hpp"
+#include "runner/lint_command.hpp"
 #include "runner/commands.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/leftovers.hpp"
@@ -39,6 +40,35 @@ void refuse_drifted(const core::Config& config, Reporter& reporter, Prepared& p)
                     "run `autocrm-migrate drift` for the details; undo the change by hand or make it a migration");
 }
 
+// Lints what up is about to apply (as one chain), says so in one line and lists the errors and
+// warnings; with lint_required, lint errors stop the run before anything is applied.
+core::Json lint_before_up(const core::Config& config, Reporter& reporter,
+                          const std::vector<const core::PlanEntry*>& chosen) {
+  std::vector<const core::Migration*> files;
+  for (const auto* e : chosen) files.push_back(e->file);
+  auto out = lint_migrations(files, core::Level::error);
+  auto counts = core::count_levels(out.findings);
+  reporter.progress(fmt::format("lint: {} error(s), {} warning(s), {} info in the {} migration(s) to apply{}",
+                                counts.error, counts.warning, counts.info, files.size(),
+                                counts.error + counts.warning > 0 ? " (`autocrm-migrate lint` shows how to fix them)" : ""));
+  std::string listed;
+  for (const auto& f : out.findings) {
+    if (f.suppressed || f.level == core::Level::info) continue;
+    std::string line = fmt::format("  {}:{}:{}: {} {}: {}", f.file, f.line, f.column, core::level_name(f.level), f.rule,
+                                   f.message);
+    reporter.progress(line);
+    if (f.level == core::Level::error) listed += "\n" + line;
+  }
+  if (config.lint_required() && counts.error > 0)
+    throw core::Error(core::ExitCode::problems,
+                      fmt::format("up refused: lint_required and lint found {} error(s) in the migrations to apply; "
+                                  "nothing was applied:{}",
+                                  counts.error, listed),
+                      "rewrite them the safe way (`autocrm-migrate lint` says how), or accept one with `-- "
+                      "autocrm-migrate:ignore RULE reason`");
+  return core::Json::object().set("errors", counts.error).set("warnings", counts.warning).set("info", counts.info);
+}
+
 }  // namespace
 
 Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSelection& sel, const WriteOptions& opt) {
@@ -54,6 +84,7 @@ Outcome cmd_up(const core::Config& config, Reporter& reporter, const core::UpSel
 
   Outcome out;
   out.report.set("command", "up").set("dry_run", opt.dry_run).set("target", p.session->target().display);
+  if (!chosen.empty()) out.report.set("lint", lint_before_up(config, reporter, chosen));
   core::Json list = core::Json::array();
   if (opt.dry_run) {
     for (const auto* e : chosen) {

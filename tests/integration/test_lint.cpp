@@ -94,3 +94,30 @@ TEST_CASE("lint --all on the repository's own AutoCRM chain runs and passes") {
   CHECK_EXIT(r, 0);
   CHECK(r.out.find("\"failed\":false") != std::string::npos);
 }
+
+TEST_CASE("lint with no FILE lints the pending migrations of the configured database; up shows the lint summary") {
+  it::Workspace ws;
+  ws.write_migration("20260101000000_items.sql", "-- migrate:up\ncreate table items (id bigint primary key, v text);\n"
+                                                 "alter table items enable row level security;\n");
+  it::TestDatabase db;
+  CHECK_EXIT(run_tool({"--database-url", db.url(), "up"}, ws.path()), 0);
+  ws.write_migration("20260101000100_index.sql", "-- migrate:up\ncreate index items_v on items (v);\n");
+  auto pending = run_tool({"--database-url", db.url(), "--format", "json", "lint"}, ws.path());
+  CHECK_EXIT(pending, 3);
+  CHECK(pending.out.find("\"scope\":\"the 1 pending migration(s) of") != std::string::npos);
+  CHECK(pending.out.find("\"rule\":\"create-index-not-concurrently\"") != std::string::npos);
+  // up --dry-run prints the summary and the finding; up applies (lint_required is off) ...
+  auto dry = run_tool({"--database-url", db.url(), "up", "--dry-run"}, ws.path());
+  CHECK_EXIT(dry, 0);
+  CHECK(dry.out.find("lint: 1 error(s), 0 warning(s), 0 info in the 1 migration(s) to apply") != std::string::npos);
+  CHECK(dry.out.find("20260101000100_index.sql:2:1: error create-index-not-concurrently") != std::string::npos);
+  // ... and with lint_required it applies nothing.
+  auto refused = run_tool({"--database-url", db.url(), "--lint-required", "true", "up"}, ws.path());
+  CHECK_EXIT(refused, 3);
+  CHECK(refused.err.find("up refused: lint_required and lint found 1 error(s)") != std::string::npos);
+  CHECK(db.ledger_rows() == 1);
+  ws.write_migration("20260101000100_index.sql",
+                     "-- migrate:up transaction:false\ncreate index concurrently items_v on items (v);\n");
+  CHECK_EXIT(run_tool({"--database-url", db.url(), "--lint-required", "true", "up"}, ws.path()), 0);
+  CHECK(db.ledger_rows() == 2);
+}
