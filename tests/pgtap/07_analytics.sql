@@ -1,7 +1,7 @@
 -- Analytics: concurrent refresh with data, and who can read the figures (agents and admins only).
 begin;
 set search_path = public, tap, extensions;
-select plan(17);
+select plan(26);
 select tap.autocrm_fixture(); -- fixtures.sql: organizations A and B, their users and teams, T1-T4, M1-M4
 
 -- Historical tickets of 2026-01-10 (UTC), written as the superuser so timestamps can be set.
@@ -30,6 +30,47 @@ select results_eq(
   $$values ('33333333-3333-4333-8333-333333333333'::uuid, 2::bigint, 1::bigint, 7200::numeric, 3::bigint),
            ('44444444-4444-4444-8444-444444444444'::uuid, 1::bigint, 1::bigint, 14400::numeric, 0::bigint)$$,
   'agent_performance: organization A''s agents, messages counted once per message');
+
+-- Since migration 20260101002000 the functions check their caller themselves: the same rows as the
+-- views hold for the caller's organization, nothing of another one, and the same errors.
+reset role;
+set local request.jwt.claims = '';
+create temp table expected_tm on commit drop as
+  select m.day, m.total_tickets, m.resolved_tickets, m.avg_resolution_time, m.organization_id
+    from analytics.ticket_metrics m where m.organization_id = '0a000000-0000-4000-8000-00000000000a';
+create temp table expected_ap on commit drop as
+  select ap.day, ap.assigned_agent_id, ap.total_tickets, ap.resolved_tickets, ap.avg_resolution_time,
+         ap.total_messages, ap.organization_id
+    from analytics.agent_performance ap where ap.organization_id = '0a000000-0000-4000-8000-00000000000a';
+grant select on expected_tm, expected_ap to authenticated, service_role;
+select hasnt_function('private', 'analytics_organization', array['uuid'],
+  'the analytics check lives in the two functions (no nested security definer call per request)');
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"55555555-5555-4555-8555-555555555555","role":"authenticated"}';
+select results_eq($$select * from public.get_ticket_metrics()$$, $$select * from expected_tm order by day$$,
+  'admin A: get_ticket_metrics() returns exactly organization A''s rows of the view');
+select results_eq($$select * from public.get_agent_performance()$$,
+  $$select * from expected_ap order by day, assigned_agent_id$$,
+  'admin A: get_agent_performance() returns exactly organization A''s rows of the view');
+select results_eq($$select * from public.get_agent_performance(null, null, '0a000000-0000-4000-8000-00000000000a')$$,
+  $$select * from expected_ap order by day, assigned_agent_id$$,
+  'admin A naming their own organization reads the same rows');
+select throws_ok($$select * from public.get_agent_performance(null, null, '0b000000-0000-4000-8000-00000000000b')$$,
+  '42501', 'analytics of another organization are not available', 'admin A naming organization B: 42501');
+select throws_ok($$select * from public.get_ticket_metrics(null, null, '0b000000-0000-4000-8000-00000000000b')$$,
+  '42501', 'analytics of another organization are not available', 'admin A naming organization B (ticket metrics): 42501');
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
+select throws_ok($$select * from public.get_agent_performance(null, null, '0a000000-0000-4000-8000-00000000000a')$$,
+  '42501', 'analytics are available to agents and admins only', 'customer A naming their own organization: 42501, same message');
+reset role;
+set local role service_role;
+set local request.jwt.claims = '{"role":"service_role"}';
+select results_eq($$select * from public.get_ticket_metrics(null, null, '0a000000-0000-4000-8000-00000000000a')$$,
+  $$select * from expected_tm order by day$$, 'service_role naming organization A reads exactly A''s ticket rows');
+select results_eq($$select * from public.get_agent_performance(null, null, '0a000000-0000-4000-8000-00000000000a')$$,
+  $$select * from expected_ap order by day, assigned_agent_id$$, 'service_role naming organization A reads exactly A''s agent rows');
 
 -- as agent x
 reset role;
