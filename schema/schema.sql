@@ -132,43 +132,6 @@ CREATE TYPE public.user_role AS ENUM (
 
 
 --
--- Name: analytics_organization(uuid); Type: FUNCTION; Schema: private; Owner: -
---
-
-CREATE FUNCTION private.analytics_organization(p_organization_id uuid) RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_role public.user_role;
-  v_org uuid;
-begin
-  if (select private.is_service_caller()) then
-    return p_organization_id;
-  end if;
-  -- One look-up of the caller's profile for both the role and the organization.
-  select p.role, p.organization_id into v_role, v_org
-    from public.profiles p where p.id = (select auth.uid());
-  if v_role is null or v_role not in ('agent', 'admin') then
-    raise exception 'analytics are available to agents and admins only' using errcode = '42501';
-  end if;
-  if p_organization_id is not null and p_organization_id is distinct from v_org then
-    raise exception 'analytics of another organization are not available' using errcode = '42501',
-      hint = 'leave p_organization_id null: staff read their own organization';
-  end if;
-  return v_org;
-end
-$$;
-
-
---
--- Name: FUNCTION analytics_organization(p_organization_id uuid); Type: COMMENT; Schema: private; Owner: -
---
-
-COMMENT ON FUNCTION private.analytics_organization(p_organization_id uuid) IS 'Organization whose analytics the caller may read (null: all, service role only); 42501 otherwise';
-
-
---
 -- Name: audit_organization(text, jsonb, uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1020,17 +983,33 @@ CREATE FUNCTION public.get_agent_performance(p_from timestamp with time zone DEF
     SET search_path TO ''
     AS $$
 declare
-  v_org uuid := private.analytics_organization(p_organization_id);
+  v_role public.user_role;
+  v_org uuid;
 begin
-  if v_org is null and (select private.is_service_caller()) then
-    return query
-      select ap.day, ap.assigned_agent_id, ap.total_tickets, ap.resolved_tickets,
-             ap.avg_resolution_time, ap.total_messages, ap.organization_id
-        from analytics.agent_performance ap
-       where ap.day >= coalesce(p_from, '-infinity'::timestamptz)
-         and ap.day < coalesce(p_to, 'infinity'::timestamptz)
-       order by ap.day, ap.assigned_agent_id;
-    return;
+  if coalesce(nullif(current_setting('role', true), 'none'), session_user::text) not in ('anon', 'authenticated') then
+    -- service role or a direct session: the organization asked for, or all of them
+    if p_organization_id is null then
+      return query
+        select ap.day, ap.assigned_agent_id, ap.total_tickets, ap.resolved_tickets,
+               ap.avg_resolution_time, ap.total_messages, ap.organization_id
+          from analytics.agent_performance ap
+         where ap.day >= coalesce(p_from, '-infinity'::timestamptz)
+           and ap.day < coalesce(p_to, 'infinity'::timestamptz)
+         order by ap.day, ap.assigned_agent_id;
+      return;
+    end if;
+    v_org := p_organization_id;
+  else
+    -- One look-up of the caller's profile for both the role and the organization.
+    select p.role, p.organization_id into v_role, v_org
+      from public.profiles p where p.id = (select auth.uid());
+    if v_role is null or v_role not in ('agent', 'admin') then
+      raise exception 'analytics are available to agents and admins only' using errcode = '42501';
+    end if;
+    if p_organization_id is not null and p_organization_id is distinct from v_org then
+      raise exception 'analytics of another organization are not available' using errcode = '42501',
+        hint = 'leave p_organization_id null: staff read their own organization';
+    end if;
   end if;
   return query
     select ap.day, ap.assigned_agent_id, ap.total_tickets, ap.resolved_tickets,
@@ -1060,16 +1039,32 @@ CREATE FUNCTION public.get_ticket_metrics(p_from timestamp with time zone DEFAUL
     SET search_path TO ''
     AS $$
 declare
-  v_org uuid := private.analytics_organization(p_organization_id);
+  v_role public.user_role;
+  v_org uuid;
 begin
-  if v_org is null and (select private.is_service_caller()) then
-    return query
-      select m.day, m.total_tickets, m.resolved_tickets, m.avg_resolution_time, m.organization_id
-        from analytics.ticket_metrics m
-       where m.day >= coalesce(p_from, '-infinity'::timestamptz)
-         and m.day < coalesce(p_to, 'infinity'::timestamptz)
-       order by m.day, m.organization_id;
-    return;
+  if coalesce(nullif(current_setting('role', true), 'none'), session_user::text) not in ('anon', 'authenticated') then
+    -- service role or a direct session: the organization asked for, or all of them
+    if p_organization_id is null then
+      return query
+        select m.day, m.total_tickets, m.resolved_tickets, m.avg_resolution_time, m.organization_id
+          from analytics.ticket_metrics m
+         where m.day >= coalesce(p_from, '-infinity'::timestamptz)
+           and m.day < coalesce(p_to, 'infinity'::timestamptz)
+         order by m.day, m.organization_id;
+      return;
+    end if;
+    v_org := p_organization_id;
+  else
+    -- One look-up of the caller's profile for both the role and the organization.
+    select p.role, p.organization_id into v_role, v_org
+      from public.profiles p where p.id = (select auth.uid());
+    if v_role is null or v_role not in ('agent', 'admin') then
+      raise exception 'analytics are available to agents and admins only' using errcode = '42501';
+    end if;
+    if p_organization_id is not null and p_organization_id is distinct from v_org then
+      raise exception 'analytics of another organization are not available' using errcode = '42501',
+        hint = 'leave p_organization_id null: staff read their own organization';
+    end if;
   end if;
   return query
     select m.day, m.total_tickets, m.resolved_tickets, m.avg_resolution_time, m.organization_id
@@ -2801,13 +2796,6 @@ GRANT USAGE ON SCHEMA public TO service_role;
 
 
 --
--- Name: FUNCTION analytics_organization(p_organization_id uuid); Type: ACL; Schema: private; Owner: -
---
-
-REVOKE ALL ON FUNCTION private.analytics_organization(p_organization_id uuid) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION audit_organization(p_table text, p_row jsonb, p_actor uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -3475,3 +3463,4 @@ GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.teams TO authenticated;
 -- 20260101001700 tenant_isolation
 -- 20260101001800 server_owned_columns_and_exact_privileges
 -- 20260101001900 fixed_search_path_everywhere
+-- 20260101002000 analytics_functions_one_call
