@@ -45,8 +45,8 @@ constexpr std::pair<core::Key, const char*> k_config_flags[] = {
 void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--config", g.config_file, "configuration file (default: autocrm-migrate.toml here or above)");
   app.add_option("--env", g.env, "environment section of the configuration, e.g. ci, production");
-  app.add_option("--format", g.format, "output format: text, json (every command); junit (check), github (check, drift)")
-      ->check(CLI::IsMember({"text", "json", "junit", "github"}));
+  app.add_option("--format", g.format, "output format: text, json (every command); junit (check), github (check, drift, lint), sarif (lint)")
+      ->check(CLI::IsMember({"text", "json", "junit", "github", "sarif"}));
   app.add_flag("--yes,-y", g.yes, "confirm writes to a production environment without asking");
   for (const auto& [key, help] : k_config_flags)
     app.add_option_function<std::string>(

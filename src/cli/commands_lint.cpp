@@ -21,11 +21,14 @@ void print_lint(const RunContext& ctx, const runner::LintOutcome& out) {
     return;
   }
   std::string text;
-  if (format == "github") {
+  if (format == "sarif") {
+    text = lint::format_sarif(out.findings).dump();
+  } else if (format == "github") {
     text = lint::format_github(out.findings);
   } else {
     const char* no_color = std::getenv("NO_COLOR");
-    text = lint::format_text(out.findings, out.stats, out.fail_on, isatty(1) && !(no_color && *no_color));
+    text = "lint: " + out.scope + "\n" +
+           lint::format_text(out.findings, out.stats, out.fail_on, isatty(1) && !(no_color && *no_color));
   }
   if (!text.empty() && text.back() == '\n') text.pop_back();
   if (!text.empty()) print_out(text);
@@ -42,6 +45,9 @@ Command lint_command() {
             auto options = std::make_shared<runner::LintOptions>();
             sub.add_option("FILE", options->files, "migration files to lint, as one chain in version order");
             sub.add_flag("--all", options->all, "lint every migration file of migrations_dir");
+            sub.add_option("--since", options->since,
+                           "lint the migration files added or changed since GIT_REF (e.g. origin/main), as a "
+                           "branch's review would");
             sub.add_option("--fail-on", *fail_on, "the level that makes lint exit 3")
                 ->check(CLI::IsMember({"error", "warning", "info"}))
                 ->capture_default_str();
@@ -52,7 +58,7 @@ Command lint_command() {
               return static_cast<int>(out.code);
             };
           },
-          {"github"}};
+          {"github", "sarif"}};
 }
 
 }  // namespace

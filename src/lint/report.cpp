@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/text.hpp"
 
 namespace lint {
@@ -81,6 +83,45 @@ std::string format_github(const std::vector<Finding>& findings) {
                        github_escape(fmt::format("{} Fix: {}", f.message, f.remediation), false));
   }
   return out;
+}
+
+core::Json format_sarif(const std::vector<Finding>& findings) {
+  core::Json rules_json = core::Json::array();
+  for (const auto& r : rules()) {
+    core::Json tags = core::Json::array();
+    for (const auto& e : equivalents_of(r)) tags.push(e);
+    const char* level = r.level == Level::error ? "error" : r.level == Level::warning ? "warning" : "note";
+    rules_json.push(core::Json::object()
+                        .set("id", r.id)
+                        .set("shortDescription", core::Json::object().set("text", r.summary))
+                        .set("help", core::Json::object().set("text", r.remediation))
+                        .set("defaultConfiguration", core::Json::object().set("level", level))
+                        .set("properties", core::Json::object().set("equivalents", tags)));
+  }
+  core::Json results = core::Json::array();
+  for (const auto& f : findings) {
+    if (f.suppressed) continue;
+    const char* level = f.level == Level::error ? "error" : f.level == Level::warning ? "warning" : "note";
+    core::Json region = core::Json::object().set("startLine", f.line).set("startColumn", std::max(f.column, 1));
+    core::Json location = core::Json::object().set(
+        "physicalLocation", core::Json::object()
+                                .set("artifactLocation", core::Json::object().set("uri", f.file))
+                                .set("region", region));
+    results.push(core::Json::object()
+                     .set("ruleId", f.rule)
+                     .set("level", level)
+                     .set("message", core::Json::object().set("text", f.message + " Fix: " + f.remediation))
+                     .set("locations", core::Json::array().push(location)));
+  }
+  core::Json driver = core::Json::object()
+                          .set("name", "autocrm-migrate")
+                          .set("informationUri", "https://github.com/autocrm/autocrm-migrate/blob/main/docs/lint.md")
+                          .set("rules", rules_json);
+  core::Json run = core::Json::object().set("tool", core::Json::object().set("driver", driver)).set("results", results);
+  return core::Json::object()
+      .set("version", "2.1.0")
+      .set("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+      .set("runs", core::Json::array().push(run));
 }
 
 }  // namespace lint

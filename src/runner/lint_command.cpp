@@ -10,6 +10,7 @@
 #include "core/discovery.hpp"
 #include "core/migration.hpp"
 #include "local/cluster.hpp"
+#include "local/process.hpp"
 #include "runner/preamble.hpp"
 #include "runner/session.hpp"
 
@@ -46,7 +47,7 @@ std::optional<std::vector<core::Migration>> pending_files(const core::Config& co
     where = s.target().display;
   } catch (const core::Error& e) {
     // Static analysis never depends on a server: without its ledger, every file is linted.
-    reporter.progress("note: cannot read the ledger (" + std::string(e.what()) + ")");
+    reporter.notice("note: lint cannot read the ledger, so it lints every file: " + std::string(e.what()));
     return std::nullopt;
   }
   std::vector<core::Migration> out;
@@ -82,9 +83,51 @@ LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, co
   return out;
 }
 
-LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintOptions& options) {
-  if (options.all && !options.files.empty())
-    throw core::UsageError("lint takes FILE... or --all, not both", "drop --all to lint only the files named");
+// The *.sql files of migrations_dir that git says were added or changed since ref (committed or
+// not) or are new and untracked.
+std::vector<std::string> changed_since(const core::Config& config, const std::string& ref) {
+  std::string dir = config.migrations_dir().string();
+  auto run = [&](std::vector<std::string> argv) {
+    auto r = local::run_process(argv);
+    if (r.exit_code != 0)
+      throw core::UsageError(fmt::format("--since {}: git failed: {}", ref, r.output),
+                             "run lint from inside the git checkout, with a ref git knows (e.g. origin/main)");
+    return r.output;
+  };
+  std::string root = run({"git", "-C", dir, "rev-parse", "--show-toplevel"});
+  root.erase(root.find_last_not_of("\n") + 1);
+  std::string listed = run({"git", "-C", dir, "diff", "--name-only", "--diff-filter=ACMR", ref, "--", "."}) +
+                       run({"git", "-C", dir, "ls-files", "--others", "--exclude-standard", "--full-name", "--", "."});
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < listed.size()) {
+    std::size_t end = listed.find('\n', start);
+    if (end == std::string::npos) end = listed.size();
+    std::string name = listed.substr(start, end - start);
+    if (name.ends_with(".sql")) {
+      auto path = std::filesystem::path(root) / name;
+      if (path.parent_path() == std::filesystem::weakly_canonical(config.migrations_dir())) out.push_back(path.string());
+    }
+    start = end + 1;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintOptions& given) {
+  LintOptions options = given;
+  if ((options.all ? 1 : 0) + (options.files.empty() ? 0 : 1) + (options.since.empty() ? 0 : 1) > 1)
+    throw core::UsageError("lint takes FILE..., --all or --since, one of them", "keep the one you mean");
+  if (!options.since.empty()) {
+    options.files = changed_since(config, options.since);
+    if (options.files.empty()) {
+      LintOutcome none;
+      none.scope = fmt::format("no migration file added or changed since {}", options.since);
+      none.fail_on = options.fail_on;
+      return none;
+    }
+  }
   std::vector<core::Migration> files;
   std::string scope;
   if (options.files.empty()) {
@@ -112,13 +155,14 @@ LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintO
     if (!errors.empty()) throw core::combine_errors(errors, "migration files cannot be linted");
     std::stable_sort(files.begin(), files.end(),
                      [](const core::Migration& a, const core::Migration& b) { return a.version < b.version; });
-    scope = fmt::format("the {} file(s) named", files.size());
+    scope = options.since.empty()
+                ? fmt::format("the {} file(s) named", files.size())
+                : fmt::format("the {} file(s) added or changed since {}", files.size(), options.since);
   }
   std::vector<const core::Migration*> pointers;
   for (const auto& m : files) pointers.push_back(&m);
   auto out = lint_migrations(pointers, options.fail_on);
   out.scope = scope;
-  reporter.progress("lint: " + scope);
   return out;
 }
 

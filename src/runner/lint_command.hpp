@@ -18,6 +18,7 @@ namespace runner {
 struct LintOptions {
   std::vector<std::string> files;  // FILE... (empty: the pending files, see cmd_lint)
   bool all = false;                // --all: every file of migrations_dir
+  std::string since;               // --since GIT_REF: the files of migrations_dir added or changed since it
   core::Level fail_on = core::Level::error;
 };
 

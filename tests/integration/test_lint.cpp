@@ -2,6 +2,8 @@
 // workspace names none, and a database URL that cannot be reached is never tried).
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 #include "harness.hpp"
 
 using it::run_tool;
@@ -120,4 +122,28 @@ TEST_CASE("lint with no FILE lints the pending migrations of the configured data
                      "-- migrate:up transaction:false\ncreate index concurrently items_v on items (v);\n");
   CHECK_EXIT(run_tool({"--database-url", db.url(), "--lint-required", "true", "up"}, ws.path()), 0);
   CHECK(db.ledger_rows() == 2);
+}
+
+TEST_CASE("lint --since GIT_REF lints only the files a branch adds or changes; --format sarif for code scanning") {
+  it::Workspace ws;
+  ws.write_migration("20260101000000_items.sql", "-- migrate:up\ncreate table items (id bigint primary key, v text);\n"
+                                                 "alter table items enable row level security;\n");
+  std::string git = "cd '" + ws.path().string() + "' && git -c init.defaultBranch=main init -q && git add -A && git -c "
+                    "user.name=t -c user.email=t@example.com commit -qm base";
+  REQUIRE(std::system(git.c_str()) == 0);
+  ws.write_migration("20260101000100_index.sql", "-- migrate:up\ncreate index items_v on items (v);\n");
+  auto r = run_tool({"--format", "json", "lint", "--since", "HEAD"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 3);
+  CHECK(r.out.find("\"scope\":\"the 1 file(s) added or changed since HEAD\"") != std::string::npos);
+  CHECK(r.out.find("20260101000000_items.sql") == std::string::npos);
+  CHECK(r.out.find("\"rule\":\"create-index-not-concurrently\"") != std::string::npos);
+  auto sarif = run_tool({"--format", "sarif", "lint", "--since", "HEAD"}, ws.path(), k_no_database);
+  CHECK_EXIT(sarif, 3);
+  CHECK(sarif.out.starts_with("{\"version\":\"2.1.0\""));
+  CHECK(sarif.out.find("\"results\":[{\"ruleId\":\"create-index-not-concurrently\",\"level\":\"error\"") !=
+        std::string::npos);
+  CHECK(sarif.out.find("\"region\":{\"startLine\":2,\"startColumn\":1}") != std::string::npos);
+  auto bad = run_tool({"lint", "--since", "no-such-ref"}, ws.path(), k_no_database);
+  CHECK_EXIT(bad, 2);
+  CHECK(bad.err.find("--since no-such-ref: git failed") != std::string::npos);
 }
