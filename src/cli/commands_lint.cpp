@@ -45,6 +45,9 @@ Command lint_command() {
             auto options = std::make_shared<runner::LintOptions>();
             sub.add_option("FILE", options->files, "migration files to lint, as one chain in version order");
             sub.add_flag("--all", options->all, "lint every migration file of migrations_dir");
+            sub.add_flag("--catalog", options->catalog,
+                         "read the configured database's tables: a lock on a table it lacks is info, on one under "
+                         "10,000 rows a warning; messages give the row estimates");
             sub.add_option("--since", options->since,
                            "lint the migration files added or changed since GIT_REF (e.g. origin/main), as a "
                            "branch's review would");

@@ -171,6 +171,7 @@ private:
   std::vector<std::size_t> m_line_starts;  // offsets in the file of each line
   std::size_t m_base = 0;                  // the statement's offset in the file
   int m_statement_line = 0;
+  std::string m_locked_table;  // the existing table the statement being read locks ("" when none)
   std::map<std::string, Finding> m_public_tables;  // tables created in public in this file, until RLS is enabled
   bool m_wrapped = false;            // the section is wrapped whole in BEGIN ... COMMIT
   bool m_wrapper_statement = false;  // the statement is that BEGIN or COMMIT
@@ -196,7 +197,11 @@ private:
       m_base = static_cast<std::size_t>(st.sql.data() - src.data());
       m_statement_line = st.line;
       core::ParseTree tree(st.sql);
-      for (std::size_t k = 0; k < tree.size(); ++k) statement(*tree.statement(k));
+      for (std::size_t k = 0; k < tree.size(); ++k) {
+        m_locked_table.clear();
+        statement(*tree.statement(k));
+      }
+      m_locked_table.clear();
       identifiers(st.sql);
     }
     for (auto& [key, f] : m_public_tables) m_out.push_back(std::move(f));
@@ -226,6 +231,7 @@ private:
   }
   void report(const char* rule_id, int offset, std::string message) {
     m_out.push_back(make(rule_id, offset, std::move(message)));
+    m_out.back().table = m_locked_table;
   }
 
   bool is_new(const std::string& key) const { return m_new_tables.count(key) > 0; }
@@ -275,6 +281,7 @@ private:
 
   void create_index(const PgQuery__IndexStmt& s) {
     std::string table = table_key(s.relation);
+    m_locked_table = table;
     if (!s.concurrent && !is_new(table))
       report("create-index-not-concurrently", -1,
              fmt::format("CREATE INDEX without CONCURRENTLY locks {} against writes (SHARE lock): inserts, updates and "
@@ -293,6 +300,7 @@ private:
       std::string key = dotted_key(core::qualified_name(o->list->n_items, o->list->items));
       if (s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !s.concurrent) {
         auto it = m_index_table.find(key);
+        m_locked_table = it == m_index_table.end() ? "" : it->second;
         if (it == m_index_table.end() || !is_new(it->second))
           report("drop-index-not-concurrently", -1,
                  fmt::format("DROP INDEX {} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its table: every "
@@ -394,6 +402,7 @@ private:
   void alter_table(const PgQuery__AlterTableStmt& s) {
     if (s.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) return;
     std::string table = table_key(s.relation);
+    m_locked_table = table;
     bool fresh = is_new(table);
     for (std::size_t i = 0; i < s.n_cmds; ++i) {
       if (s.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
@@ -571,7 +580,40 @@ private:
 
 }  // namespace
 
+namespace {
+
+// 1234567 -> "1,234,567".
+std::string thousands(double value) {
+  std::string digits = fmt::format("{:.0f}", value), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections) { return Linter().run(sections); }
+
+void apply_catalog(std::vector<Finding>& findings, const TargetCatalog& catalog) {
+  for (auto& f : findings) {
+    if (f.table.empty()) continue;
+    auto it = catalog.rows.find(f.table);
+    if (it == catalog.rows.end()) {
+      f.level = Level::info;
+      f.message += fmt::format(" ({} does not exist on {}: nothing is blocked there today)", f.table, catalog.name);
+      continue;
+    }
+    double rows = it->second;
+    if (rows < 0) {
+      f.message += fmt::format(" ({} has no statistics on {} yet: its size is unknown)", f.table, catalog.name);
+      continue;
+    }
+    f.message += fmt::format(" ({} has about {} rows on {})", f.table, thousands(rows), catalog.name);
+    if (rows < catalog.small_table_rows && f.level == Level::error) f.level = Level::warning;
+  }
+}
 
 bool fails(const std::vector<Finding>& findings, Level fail_on) {
   return std::any_of(findings.begin(), findings.end(),

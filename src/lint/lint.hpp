@@ -2,6 +2,7 @@
 // what it locks or breaks and the safe way to write it. No database.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,15 @@ struct Finding {
   std::string suppression_reason;
   int statement_line = 0;      // the line the statement starts at (ignores may sit there or the line before)
   std::size_t section = 0;     // index of its section in the chain linted
+  std::string table;           // the existing table a locking rule is about ("" for other rules)
+};
+
+// What --catalog read from the target: its tables' row estimates (reltuples; -1 when never
+// analysed), by "schema.table".
+struct TargetCatalog {
+  std::string name;                    // how messages name the target ("the target")
+  std::map<std::string, double> rows;  // every table, view-like relations excluded
+  double small_table_rows = 10000;     // below this, a lock risk is a warning, not an error
 };
 
 // The up section of one migration file, split by core::split_statements.
@@ -40,6 +50,11 @@ struct SectionInput {
 // one) are new: locking rules do not fire on them. Ignore comments are applied; findings are sorted
 // by section, line and column.
 std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections);
+
+// Sets the level and completes the message of each locking finding from the target's catalog: a
+// table the target does not have is info (nothing is blocked there), a small one (under
+// small_table_rows) a warning, and every message says the table's estimated rows.
+void apply_catalog(std::vector<Finding>& findings, const TargetCatalog& catalog);
 
 // True when an unsuppressed finding is at fail_on or above.
 bool fails(const std::vector<Finding>& findings, Level fail_on);

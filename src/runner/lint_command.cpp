@@ -162,6 +162,17 @@ LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintO
   std::vector<const core::Migration*> pointers;
   for (const auto& m : files) pointers.push_back(&m);
   auto out = lint_migrations(pointers, options.fail_on);
+  if (options.catalog) {
+    ReadSession s(config, reporter, "lint");
+    lint::TargetCatalog catalog{"the target", {}};
+    for (const auto& r : s.db().query("select format('%I.%I', n.nspname, c.relname), c.reltuples::text from pg_class "
+                                      "c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', "
+                                      "'m')"))
+      catalog.rows[r.text(0)] = std::stod(r.text(1));
+    lint::apply_catalog(out.findings, catalog);
+    out.code = lint::fails(out.findings, options.fail_on) ? core::ExitCode::problems : core::ExitCode::ok;
+    scope += ", levels from the catalog of " + s.target().display;
+  }
   out.scope = scope;
   return out;
 }

@@ -19,6 +19,7 @@ struct LintOptions {
   std::vector<std::string> files;  // FILE... (empty: the pending files, see cmd_lint)
   bool all = false;                // --all: every file of migrations_dir
   std::string since;               // --since GIT_REF: the files of migrations_dir added or changed since it
+  bool catalog = false;            // --catalog: the target's row estimates set the levels
   core::Level fail_on = core::Level::error;
 };
 

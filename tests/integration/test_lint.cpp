@@ -104,6 +104,14 @@ TEST_CASE("lint with no FILE lints the pending migrations of the configured data
   it::TestDatabase db;
   CHECK_EXIT(run_tool({"--database-url", db.url(), "up"}, ws.path()), 0);
   ws.write_migration("20260101000100_index.sql", "-- migrate:up\ncreate index items_v on items (v);\n");
+  {
+    auto c = db.connect();
+    pqxx::nontransaction tx(*c);
+    tx.exec("insert into items select g, g::text from generate_series(1, 20000) g; analyze items");
+  }
+  auto catalog = run_tool({"--database-url", db.url(), "lint", "--catalog"}, ws.path());
+  CHECK_EXIT(catalog, 3);
+  CHECK(catalog.out.find("(public.items has about 20,000 rows on the target)") != std::string::npos);
   auto pending = run_tool({"--database-url", db.url(), "--format", "json", "lint"}, ws.path());
   CHECK_EXIT(pending, 3);
   CHECK(pending.out.find("\"scope\":\"the 1 pending migration(s) of") != std::string::npos);

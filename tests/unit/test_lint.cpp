@@ -268,3 +268,25 @@ TEST_CASE("lint: every rule has a test that shows it firing (meta)") {
   for (const auto& r : lint::rules()) CHECK_MESSAGE(ids.insert(r.id).second, "duplicate rule id ", r.id);
 }
 
+
+TEST_CASE("apply_catalog: row estimates in the message; a small table is a warning, a missing one info") {
+  lint::Finding big{}, small{}, missing{}, unknown{}, other{};
+  big.rule = small.rule = missing.rule = unknown.rule = "create-index-not-concurrently";
+  big.table = "public.tickets";
+  small.table = "public.teams";
+  missing.table = "public.gone";
+  unknown.table = "public.fresh";
+  other.rule = "prefer-text";
+  std::vector<lint::Finding> findings{big, small, missing, unknown, other};
+  for (auto& f : findings) f.message = "m";
+  lint::TargetCatalog catalog{"the target", {{"public.tickets", 1000000}, {"public.teams", 40}, {"public.fresh", -1}}};
+  lint::apply_catalog(findings, catalog);
+  CHECK(findings[0].level == core::Level::error);
+  CHECK(findings[0].message == "m (public.tickets has about 1,000,000 rows on the target)");
+  CHECK(findings[1].level == core::Level::warning);
+  CHECK(findings[2].level == core::Level::info);
+  CHECK(findings[2].message == "m (public.gone does not exist on the target: nothing is blocked there today)");
+  CHECK(findings[3].level == core::Level::error);
+  CHECK(findings[3].message.find("no statistics") != std::string::npos);
+  CHECK(findings[4].message == "m");
+}
