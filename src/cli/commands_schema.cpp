@@ -66,7 +66,8 @@ Command dump_command() {
 Command trace_command() {
   return {"trace",
           "run migrations (default: the pending ones) statement by statement on a shadow database holding the applied "
-          "chain and report the locks each takes, what they block, rewrites, and how long they are held",
+          "chain and report the locks each takes, what they block, rewrites, and how long they are held, next to lint's "
+          "findings; exit 3 when the trace confirms a lint error",
           [](CLI::App& sub) -> Handler {
             auto files = std::make_shared<std::vector<std::string>>();
             sub.add_option("files", *files, "migration files to trace (default: the target's pending migrations)");
@@ -81,7 +82,7 @@ Command trace_command() {
                 text.pop_back();
                 print_out(text);
               }
-              return 0;
+              return static_cast<int>(out.code);
             };
           }};
 }

@@ -12,6 +12,7 @@
 #include "core/sql_error.hpp"
 #include "db/client.hpp"
 #include "db/migration_session.hpp"
+#include "runner/lint_command.hpp"
 #include "runner/preamble.hpp"
 #include "runner/session.hpp"
 #include "runner/shadow.hpp"
@@ -108,7 +109,7 @@ TracedMigration trace_one(const std::string& conninfo, const core::Config& confi
   }
   std::vector<Clock::time_point> started;
   for (const auto& st : statements) {
-    TracedStatement s{st.line, std::string(st.sql), 0, {}, {}, {}};
+    TracedStatement s{st.line, std::string(st.sql), 0, {}, {}, {}, {}, {}};
     auto rel_before = relations(session);
     auto locks_before = t.transaction ? locks_of(session, pid) : LockSet{};
     LockSet seen;
@@ -125,6 +126,10 @@ TracedMigration trace_one(const std::string& conninfo, const core::Config& confi
     auto rel_after = relations(session);
     storage_changes(rel_before, rel_after, s);
     for (const auto& c : s.created) created_here.insert(c);
+    for (const auto& [relation, mode, kind] : seen) {
+      auto impact = core::lock_impact(mode);
+      if (impact.reads || impact.writes) s.blocking_held.insert(relation);
+    }
     for (const auto& lock : seen) {
       if (locks_before.count(lock)) continue;
       const auto& [relation, mode, kind] = lock;
@@ -160,7 +165,12 @@ const TracedLock* worst_lock(const TracedMigration& m) {
 std::string rows_text(const TraceOutcome& out, const std::string& relation) {
   auto it = out.row_estimates.find(relation);
   if (it == out.row_estimates.end() || it->second < 0) return "";
-  return fmt::format(" (about {:.0f} rows on the target)", it->second);
+  std::string digits = fmt::format("{:.0f}", it->second), grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return fmt::format(" (about {} rows on the target)", grouped);
 }
 
 core::Json lock_json(const TracedLock& l, const TraceOutcome& out) {
@@ -170,6 +180,47 @@ core::Json lock_json(const TracedLock& l, const TraceOutcome& out) {
   auto it = out.row_estimates.find(l.relation);
   if (it != out.row_estimates.end()) j.set("rows_estimate", it->second);
   return j;
+}
+
+// True when the statement took a lock that blocks the application on a relation that existed
+// before the migration, or rewrote one.
+bool blocks_application(const TracedStatement& s) {
+  if (!s.rewrites.empty()) return true;
+  for (const auto& l : s.locks)
+    if (!l.new_object && (l.impact.reads || l.impact.writes)) return true;
+  return false;
+}
+
+// Joins lint's findings to the traced statements (same file, same statement line): each is marked
+// confirmed when the trace saw what it warns of; a blocking statement lint said nothing about gets
+// trace's own finding.
+void join_lint(const std::vector<core::Migration>& files, TraceOutcome& out) {
+  std::vector<const core::Migration*> pointers;
+  for (const auto& m : files) pointers.push_back(&m);
+  auto linted = lint_migrations(pointers, core::Level::error);
+  for (auto& m : out.migrations) {
+    for (auto& s : m.statements) {
+      bool blocking = blocks_application(s);
+      for (const auto& f : linted.findings)
+        if (!f.suppressed && f.file == m.file && f.statement_line == s.line)
+          s.findings.push_back({f.rule, f.level, f.message,
+                                !f.table.empty() && (s.blocking_held.count(f.table) > 0 ||
+                                                     std::count(s.rewrites.begin(), s.rewrites.end(), f.table) > 0),
+                                !f.table.empty()});
+      if (blocking && s.findings.empty()) {
+        const TracedLock* worst = nullptr;
+        for (const auto& l : s.locks)
+          if (!l.new_object && (!worst || l.impact.strength > worst->impact.strength)) worst = &l;
+        std::string what = worst ? fmt::format("{} on {} blocks {}", worst->mode, worst->relation,
+                                               core::blocks_text(worst->impact))
+                                 : "it rewrote " + s.rewrites.front();
+        s.findings.push_back({"trace-blocking-lock", core::Level::warning,
+                              what + " (seen by trace; no lint rule covers this statement)", false, true});
+      }
+      for (const auto& f : s.findings)
+        if (f.level == core::Level::error && f.confirmed) out.code = core::ExitCode::problems;
+    }
+  }
 }
 
 }  // namespace
@@ -197,6 +248,7 @@ TraceOutcome cmd_trace(const core::Config& config, Reporter& reporter, const std
     out.migrations.push_back(trace_one(conninfo, config, traced[i], created));
   }
   reporter.status("");
+  join_lint(traced, out);
   return out;
 }
 
@@ -209,7 +261,16 @@ core::Json trace_json(const TraceOutcome& out) {
       for (const auto& l : s.locks) locks.push(lock_json(l, out));
       for (const auto& r : s.rewrites) rewrites.push(r);
       for (const auto& c : s.created) created.push(c);
+      core::Json findings = core::Json::array();
+      for (const auto& f : s.findings)
+        findings.push(core::Json::object()
+                          .set("rule", f.rule)
+                          .set("level", core::level_name(f.level))
+                          .set("message", f.message)
+                          .set("confirmed_by_trace", f.about_locks ? core::Json(f.confirmed) : core::Json())
+                          .set("source", f.rule == "trace-blocking-lock" ? "trace" : "lint and trace"));
       statements.push(core::Json::object()
+                          .set("findings", findings)
                           .set("sql", s.sql)
                           .set("line", s.line)
                           .set("duration_ms", s.duration_ms)
@@ -250,6 +311,13 @@ std::string trace_text(const TraceOutcome& out) {
                             core::blocks_text(l.impact), l.new_object ? " (a relation this migration created)" : "",
                             l.held_ms);
       for (const auto& r : s.rewrites) text += fmt::format("    rewrote {}\n", r);
+      for (const auto& f : s.findings)
+        text += fmt::format("    {} {}: {}\n", core::level_name(f.level), f.rule,
+                            f.rule == "trace-blocking-lock" ? f.message
+                            : !f.about_locks ? "lint's finding (not about locks: the trace has nothing to add)"
+                            : f.confirmed    ? "lint's finding, confirmed by the trace"
+                                             : "lint's finding; the trace saw no lock on that table that blocks the "
+                                               "application (a small or new table?)");
     }
     if (const TracedLock* w = worst_lock(m))
       text += fmt::format("  worst: {} on {}{}, held {:.1f} ms, blocks {}{}\n", w->mode, w->relation,

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/level.hpp"
 #include "core/json.hpp"
 #include "core/lock_modes.hpp"
 #include "runner/reporter.hpp"
@@ -24,6 +27,15 @@ struct TracedLock {
   bool table = false;       // a table or materialized view (else an index or sequence)
 };
 
+// A lint finding on a traced statement, or trace's own where lint has none: the same rule ids.
+struct TraceFinding {
+  std::string rule;
+  core::Level level = core::Level::error;
+  std::string message;
+  bool confirmed = false;  // lint's finding, and the trace saw the lock or rewrite it warns of
+  bool about_locks = true; // false for lint's rules that are not about locks (types, RLS...)
+};
+
 // One statement as traced.
 struct TracedStatement {
   int line = 0;
@@ -32,6 +44,8 @@ struct TracedStatement {
   std::vector<TracedLock> locks;
   std::vector<std::string> rewrites;  // relations whose storage was rewritten (relfilenode changed)
   std::vector<std::string> created;   // relations created
+  std::vector<TraceFinding> findings;
+  std::set<std::string> blocking_held;  // relations the session held a read- or write-blocking lock on after it
 };
 
 // One migration's up section as traced.
@@ -48,6 +62,7 @@ struct TraceOutcome {
   std::string target, shadow;
   std::size_t replayed = 0;
   std::map<std::string, double> row_estimates;  // reltuples on the target, by schema.name
+  core::ExitCode code = core::ExitCode::ok;     // problems (3) when a finding is an error
 };
 
 // Traces files (paths), or the target's pending migrations when none are given.
