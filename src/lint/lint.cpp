@@ -373,7 +373,13 @@ private:
     return not_null && !filled;
   }
 
+  // A value computed per row when the column is added: a volatile default, and also an identity, a
+  // serial type or a stored generated expression (each rewrites the table like a volatile default).
   bool volatile_default(const PgQuery__ColumnDef& c) const {
+    std::string type = type_name_of(c.type_name);
+    if (*c.identity || *c.generated || type.ends_with("serial") || type == "serial2" || type == "serial4" ||
+        type == "serial8")
+      return true;
     bool found = false;
     auto look = [&](const PgQuery__Node* expr) {
       core::for_each_node(expr, [&](const PgQuery__Node& n) {
@@ -383,11 +389,13 @@ private:
       });
     };
     if (c.raw_default) look(c.raw_default);
-    for (std::size_t i = 0; i < c.n_constraints; ++i)
-      if (c.constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-          c.constraints[i]->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT &&
-          c.constraints[i]->constraint->raw_expr)
-        look(c.constraints[i]->constraint->raw_expr);
+    for (std::size_t i = 0; i < c.n_constraints; ++i) {
+      if (c.constraints[i]->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+      const auto& k = *c.constraints[i]->constraint;
+      if (k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY || k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED)
+        return true;
+      if (k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT && k.raw_expr) look(k.raw_expr);
+    }
     return found;
   }
 
@@ -425,10 +433,29 @@ private:
                      fmt::format("adding column {} NOT NULL without a default fails as soon as {} has a row (and "
                                  "holds an ACCESS EXCLUSIVE lock until then)",
                                  c.colname, table));
+            // A foreign key or check written on the new column is validated like ADD CONSTRAINT: a scan
+            // of every row (and SHARE ROW EXCLUSIVE on the referenced table for a foreign key).
+            for (std::size_t k = 0; k < c.n_constraints && !fresh; ++k) {
+              if (c.constraints[k]->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+              const auto& inline_c = *c.constraints[k]->constraint;
+              if (inline_c.skip_validation) continue;
+              if (inline_c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
+                report("constraint-not-valid-missing", inline_c.location,
+                       fmt::format("adding column {} with a foreign key checks every row of {} while holding its "
+                                   "ACCESS EXCLUSIVE lock and SHARE ROW EXCLUSIVE on {}: add the column, then the "
+                                   "constraint NOT VALID",
+                                   c.colname, table, table_key(inline_c.pktable)));
+              else if (inline_c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+                report("constraint-not-valid-missing", inline_c.location,
+                       fmt::format("adding column {} with a check constraint scans every row of {} under an ACCESS "
+                                   "EXCLUSIVE lock: add the column, then the constraint NOT VALID",
+                                   c.colname, table));
+            }
             if (!fresh && volatile_default(c))
               report("add-column-volatile-default", c.location,
-                     fmt::format("adding column {} with a volatile default rewrites {} under an ACCESS EXCLUSIVE "
-                                 "lock: reads and writes wait for the whole rewrite",
+                     fmt::format("adding column {} with a volatile default (or an identity, serial or generated value) "
+                                 "rewrites {} under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole "
+                                 "rewrite",
                                  c.colname, table));
           }
           break;

@@ -91,8 +91,26 @@ TEST_CASE("lint: add column with a volatile default, not a stable one") {
   CHECK(fired("add-column-volatile-default", "alter table tickets add column r float8 default random();") == Lines{1});
   CHECK(fired("add-column-volatile-default", "alter table tickets add column at timestamptz default now();").empty());
   CHECK(fired("add-column-volatile-default", "alter table tickets add column n int default 0;").empty());
+  // identity, serial and stored generated columns are filled per row at ADD time: a rewrite too
+  CHECK(fired("add-column-volatile-default",
+              "alter table tickets add column seq bigint generated always as identity;") == Lines{1});
+  CHECK(fired("add-column-volatile-default", "alter table tickets add column seq bigserial;") == Lines{1});
+  CHECK(fired("add-column-volatile-default",
+              "alter table tickets add column n2 int generated always as (n * 2) stored;") == Lines{1});
+  CHECK(fired("add-column-volatile-default", "create table app.t (x int);\nalter table app.t add column s serial;")
+            .empty());
   CHECK(fired("add-column-volatile-default",
               "create table app.t (x int);\nalter table app.t add column k uuid default gen_random_uuid();")
+            .empty());
+}
+
+TEST_CASE("lint: add column with an inline foreign key or check is validated like add constraint") {
+  CHECK(fired("constraint-not-valid-missing",
+              "alter table tickets add column org_id uuid references public.organizations (id);") == Lines{1});
+  CHECK(fired("constraint-not-valid-missing", "alter table tickets add column n int check (n > 0);") == Lines{1});
+  CHECK(fired("constraint-not-valid-missing", "alter table tickets add column n int;").empty());
+  CHECK(fired("constraint-not-valid-missing",
+              "create table app.t (x int);\nalter table app.t add column o uuid references public.organizations (id);")
             .empty());
 }
 
