@@ -147,6 +147,18 @@ bool nests_fine(const PgQuery__TransactionStmt& t) {
          t.kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
 }
 
+// Whether sql (split statements start at their first token) starts with one of the words, any case.
+bool first_word_is(std::string_view sql, std::initializer_list<std::string_view> words) {
+  std::size_t n = 0;
+  while (n < sql.size() && std::isalpha(static_cast<unsigned char>(sql[n]))) ++n;
+  for (auto w : words)
+    if (n == w.size() && std::equal(w.begin(), w.end(), sql.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return true;
+  return false;
+}
+
 class Linter {
 public:
   std::vector<Finding> run(const std::vector<SectionInput>& sections) {
@@ -187,7 +199,10 @@ private:
       if (src[i] == '\n') m_line_starts.push_back(i + 1);
     // A section wrapped whole in BEGIN ... COMMIT runs as the tool's one transaction (core::check_section).
     const auto& items = sec.statements.items;
-    m_wrapped = sec.transaction && items.size() >= 2 &&
+    // The first word is looked at before parsing: classifying the first statement of every section
+    // (mostly a CREATE TABLE) parsed it a second time, a third of lint's time on 10,000 files.
+    m_wrapped = sec.transaction && items.size() >= 2 && first_word_is(items.front().sql, {"begin", "start"}) &&
+                first_word_is(items.back().sql, {"commit", "end"}) &&
                 core::classify_statement(items.front().sql).tx == core::TxControl::begin &&
                 core::classify_statement(items.back().sql).tx == core::TxControl::commit;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -541,8 +556,23 @@ private:
   }
 
   // Names over 63 bytes, read from the tokens: the parser has already truncated them in the tree.
+  // The scanner runs only where such a token can be: an unquoted one is a run of over 63 identifier
+  // bytes in the text, a quoted one needs a '"' (most statements have neither, and scanning each
+  // one cost as much as parsing it).
+  static bool may_have_long_identifier(std::string_view sql) {
+    std::size_t run = 0;
+    for (char ch : sql) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == '"') return true;
+      bool ident = std::isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+      run = ident ? run + 1 : 0;
+      if (run > k_max_identifier) return true;
+    }
+    return false;
+  }
+
   void identifiers(std::string_view sql) {
-    if (sql.size() <= k_max_identifier) return;
+    if (sql.size() <= k_max_identifier || !may_have_long_identifier(sql)) return;
     for (const auto& t : core::sql_tokens(sql))
       if (t.name && t.text.size() > k_max_identifier)
         report("identifier-too-long", static_cast<int>(t.start),
