@@ -67,7 +67,7 @@ const std::vector<Rule>& rules() {
        "remove it: the tool runs each section in one transaction (or use `-- migrate:up transaction:false`)",
        "squawk:transaction-nesting squawk:ban-uncommitted-transaction"},
       {"identifier-too-long", Level::error, "an identifier longer than 63 bytes",
-       "a name of at most 63 bytes (PostgreSQL truncates longer ones)", ""},
+       "a name of at most 63 bytes (PostgreSQL truncates longer ones)", "squawk:identifier-too-long"},
       {"ignore-invalid", Level::error, "an autocrm-migrate:ignore comment without a reason or with an unknown rule",
        "-- autocrm-migrate:ignore RULE[, RULE] why it is safe here", ""},
       {"ignore-unused", Level::info, "an ignore comment that matches no finding",
