@@ -91,8 +91,26 @@ TEST_CASE("lint: add column with a volatile default, not a stable one") {
   CHECK(fired("add-column-volatile-default", "alter table tickets add column r float8 default random();") == Lines{1});
   CHECK(fired("add-column-volatile-default", "alter table tickets add column at timestamptz default now();").empty());
   CHECK(fired("add-column-volatile-default", "alter table tickets add column n int default 0;").empty());
+  // identity, serial and stored generated columns are filled per row at ADD time: a rewrite too
+  CHECK(fired("add-column-volatile-default",
+              "alter table tickets add column seq bigint generated always as identity;") == Lines{1});
+  CHECK(fired("add-column-volatile-default", "alter table tickets add column seq bigserial;") == Lines{1});
+  CHECK(fired("add-column-volatile-default",
+              "alter table tickets add column n2 int generated always as (n * 2) stored;") == Lines{1});
+  CHECK(fired("add-column-volatile-default", "create table app.t (x int);\nalter table app.t add column s serial;")
+            .empty());
   CHECK(fired("add-column-volatile-default",
               "create table app.t (x int);\nalter table app.t add column k uuid default gen_random_uuid();")
+            .empty());
+}
+
+TEST_CASE("lint: add column with an inline foreign key or check is validated like add constraint") {
+  CHECK(fired("constraint-not-valid-missing",
+              "alter table tickets add column org_id uuid references public.organizations (id);") == Lines{1});
+  CHECK(fired("constraint-not-valid-missing", "alter table tickets add column n int check (n > 0);") == Lines{1});
+  CHECK(fired("constraint-not-valid-missing", "alter table tickets add column n int;").empty());
+  CHECK(fired("constraint-not-valid-missing",
+              "create table app.t (x int);\nalter table app.t add column o uuid references public.organizations (id);")
             .empty());
 }
 
@@ -185,6 +203,9 @@ TEST_CASE("lint: transaction control inside a transactional section") {
         Lines{2});
   // A section wrapped whole in BEGIN ... COMMIT: the wrapper is the tool's own transaction.
   CHECK(fired("transaction-nesting", "begin;\ncreate table app.a (x text);\ncommit;").empty());
+  CHECK(fired("transaction-nesting", "BEGIN;\ncreate table app.a (x text);\nCOMMIT;").empty());
+  CHECK(fired("transaction-nesting", "Start Transaction;\ncreate table app.a (x text);\nend;").empty());
+  CHECK(fired("transaction-nesting", "begin;\ncreate table app.a (x text);\ncommit;\nselect 1;") == Lines{1, 3});
   CHECK(fired("transaction-nesting", "create table app.a (x text);").empty());
 }
 
@@ -194,6 +215,13 @@ TEST_CASE("lint: identifiers over 63 bytes") {
   CHECK(fired("identifier-too-long", "create table app." + ok_name + " (id bigint);").empty());
   CHECK(fired("identifier-too-long", "create index \"" + long_name + "\" on app.t (x);") == Lines{1});
   CHECK(fired("identifier-too-long", "select '" + long_name + "';").empty());
+  // the scanner is skipped only where no long token can be: these still reach it
+  std::string spaced = "a name with spaces " + std::string(50, 'z');  // 69 bytes, no run over 63
+  CHECK(fired("identifier-too-long", "create index \"" + spaced + "\" on app.t (x);") == Lines{1});
+  std::string accented;
+  for (int i = 0; i < 33; ++i) accented += "\xc3\xa9";  // 33 x U+00E9: 66 bytes, 33 characters
+  CHECK(fired("identifier-too-long", "create table app.t_" + accented + " (id bigint);") == Lines{1});
+  CHECK(fired("identifier-too-long", "create table app.t$" + std::string(63, 'd') + " (id bigint);") == Lines{1});
 }
 
 TEST_CASE("lint: ignore comments") {
