@@ -20,8 +20,9 @@ namespace {
 
 constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 database, connection or migration failure; 2 usage, configuration or "
-    "migration-file error; 3 status --exit-code, validate, check, lint, drift or dump --check found problems, or up "
-    "refused a drifted database (drift_check) or migrations with lint errors (lint_required).";
+    "migration-file error; 3 status --exit-code, validate, check, lint, drift or dump --check found problems, trace "
+    "confirmed a lint error, or up refused a drifted database (drift_check) or migrations with lint errors "
+    "(lint_required).";
 
 // The configuration keys that have a command-line flag, with the flag's help.
 constexpr std::pair<core::Key, const char*> k_config_flags[] = {
