@@ -184,6 +184,7 @@ private:
   std::size_t m_base = 0;                  // the statement's offset in the file
   int m_statement_line = 0;
   std::string m_locked_table;  // the existing table the statement being read locks ("" when none)
+  std::map<std::pair<std::size_t, std::string>, int> m_alters;  // ALTER TABLE statements per (section, table)
   std::map<std::string, Finding> m_public_tables;  // tables created in public in this file, until RLS is enabled
   bool m_wrapped = false;            // the section is wrapped whole in BEGIN ... COMMIT
   bool m_wrapper_statement = false;  // the statement is that BEGIN or COMMIT
@@ -422,11 +423,36 @@ private:
     return found;
   }
 
+  // A UNIQUE or PRIMARY KEY constraint added to an existing table builds its index under the
+  // table's ACCESS EXCLUSIVE lock (unless it adopts one built beforehand: USING INDEX).
+  void unique_constraint(const PgQuery__Constraint& c, const std::string& table) {
+    bool unique = c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE;
+    if (!unique && c.contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) return;
+    if (*c.indexname) return;  // ... USING INDEX name: the index exists already
+    report("add-unique-constraint", c.location,
+           fmt::format("adding a {} constraint builds its index on {} while holding an ACCESS EXCLUSIVE lock: reads "
+                       "and writes wait for the whole build",
+                       unique ? "UNIQUE" : "PRIMARY KEY", table));
+  }
+
+  // Several ALTER TABLE statements on one existing table in a section: each takes its own ACCESS
+  // EXCLUSIVE lock (and may scan or rewrite), where one statement takes it once.
+  void count_alter(const std::string& table, bool fresh) {
+    if (fresh) return;
+    int& seen = m_alters[{m_sec_index, table}];
+    if (++seen == 2)
+      report("multiple-alter-table", -1,
+             fmt::format("a second ALTER TABLE on {} in this migration: each one queues for and takes the ACCESS "
+                         "EXCLUSIVE lock again (and may scan or rewrite the table again)",
+                         table));
+  }
+
   void alter_table(const PgQuery__AlterTableStmt& s) {
     if (s.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) return;
     std::string table = table_key(s.relation);
     m_locked_table = table;
     bool fresh = is_new(table);
+    count_alter(table, fresh);
     for (std::size_t i = 0; i < s.n_cmds; ++i) {
       if (s.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
       const auto& cmd = *s.cmds[i]->alter_table_cmd;
@@ -435,6 +461,7 @@ private:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
           if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || fresh) break;
           const auto& c = *def->constraint;
+          unique_constraint(c, table);
           if (c.skip_validation) break;
           if (c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
             report("constraint-not-valid-missing", c.location,
@@ -452,6 +479,10 @@ private:
           if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
             const auto& c = *def->column_def;
             column_type(c.type_name, c.colname);
+            if (!fresh)
+              for (std::size_t k = 0; k < c.n_constraints; ++k)
+                if (c.constraints[k]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+                  unique_constraint(*c.constraints[k]->constraint, table);
             if (!fresh && required_without_default(c))
               report("add-column-required", c.location,
                      fmt::format("adding column {} NOT NULL without a default fails as soon as {} has a row (and "

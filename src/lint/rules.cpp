@@ -21,6 +21,15 @@ const std::vector<Rule>& rules() {
       {"add-column-required", Level::error, "ADD COLUMN ... NOT NULL without a default on an existing table",
        "add the column nullable (or NOT NULL with a constant default), backfill it, then SET NOT NULL safely",
        "squawk:adding-required-field"},
+      {"add-unique-constraint", Level::error,
+       "ADD UNIQUE or PRIMARY KEY (a constraint, or on an added column such as a serial primary key) on an existing "
+       "table",
+       "CREATE UNIQUE INDEX CONCURRENTLY first (transaction:false), then ADD CONSTRAINT ... UNIQUE/PRIMARY KEY USING "
+       "INDEX",
+       "squawk:disallowed-unique-constraint squawk:adding-serial-primary-key-field"},
+      {"multiple-alter-table", Level::warning, "several ALTER TABLE statements on the same existing table in one migration",
+       "one ALTER TABLE with its actions separated by commas: the lock is taken, and the table scanned, once",
+       ""},
       {"alter-column-type", Level::error, "ALTER COLUMN ... TYPE on an existing table",
        "add a column of the new type, backfill it in batches, switch readers and writers, drop the old column",
        "squawk:changing-column-type eugene:E5"},

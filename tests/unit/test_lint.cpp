@@ -124,6 +124,34 @@ TEST_CASE("lint: add column not null without a default") {
             .empty());
 }
 
+TEST_CASE("lint: unique and primary key constraints built under the table's lock") {
+  CHECK(fires("add-unique-constraint", "alter table tickets add constraint tickets_title_key unique (title);") ==
+        Lines{1});
+  CHECK(fired("add-unique-constraint", "alter table tickets add column seq serial primary key;") == Lines{1});
+  // Adopting an index built concurrently beforehand is the safe form; a new table is not at risk.
+  CHECK(fired("add-unique-constraint",
+              "alter table tickets add constraint tickets_title_key unique using index tickets_title_idx;")
+            .empty());
+  CHECK(fired("add-unique-constraint", "create table app.t (x int);\nalter table app.t add primary key (x);").empty());
+  CHECK(fired("add-unique-constraint", "alter table tickets add constraint c check (x > 0) not valid;").empty());
+}
+
+TEST_CASE("lint: several ALTER TABLEs on one existing table") {
+  CHECK(fires("multiple-alter-table", "alter table tickets add column a int;\nalter table tickets add column b int;\n"
+                                      "alter table tickets add column c int;") == Lines{2});
+  CHECK(fired("multiple-alter-table", "alter table tickets add column a int, add column b int;").empty());
+  CHECK(fired("multiple-alter-table", "alter table tickets add column a int;\nalter table teams add column b int;")
+            .empty());
+  CHECK(fired("multiple-alter-table",
+              "create table app.t (x int);\nalter table app.t add column a int;\nalter table app.t add column b int;")
+            .empty());
+  // One per migration: a later file starts again.
+  CHECK(lines_of(lint_files({{"1_a.sql", "alter table tickets add column a int;"},
+                             {"2_b.sql", "alter table tickets add column b int;"}}),
+                 "multiple-alter-table")
+            .empty());
+}
+
 TEST_CASE("lint: alter column type") {
   CHECK(fires("alter-column-type", "alter table tickets alter column title type varchar(500);") == Lines{1});
   CHECK(fired("alter-column-type", "create table app.t (x int);\nalter table app.t alter column x type bigint;")
