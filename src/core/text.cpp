@@ -156,4 +156,13 @@ std::string quote_identifier(std::string_view name) {
   return out + "\"";
 }
 
+std::string group_thousands(double value) {
+  std::string digits = fmt::format("{:.0f}", value), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace core

@@ -51,4 +51,7 @@ namespace core {
 // Quotes a PostgreSQL identifier for SQL text: "a""b" (always quoted, so any name is safe).
 std::string quote_identifier(std::string_view name);
 
+// A count rounded to a whole number with thousands separators: 1234567 -> "1,234,567".
+std::string group_thousands(double value);
+
 }  // namespace core

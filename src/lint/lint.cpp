@@ -668,20 +668,6 @@ private:
 
 }  // namespace
 
-namespace {
-
-// 1234567 -> "1,234,567".
-std::string thousands(double value) {
-  std::string digits = fmt::format("{:.0f}", value), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections) { return Linter().run(sections); }
 
 void apply_catalog(std::vector<Finding>& findings, const TargetCatalog& catalog) {
@@ -698,7 +684,7 @@ void apply_catalog(std::vector<Finding>& findings, const TargetCatalog& catalog)
       f.message += fmt::format(" ({} has no statistics on {} yet: its size is unknown)", f.table, catalog.name);
       continue;
     }
-    f.message += fmt::format(" ({} has about {} rows on {})", f.table, thousands(rows), catalog.name);
+    f.message += fmt::format(" ({} has about {} rows on {})", f.table, core::group_thousands(rows), catalog.name);
     if (rows < catalog.small_table_rows && f.level == Level::error) f.level = Level::warning;
   }
 }

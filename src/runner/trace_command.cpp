@@ -10,6 +10,7 @@
 #include "core/discovery.hpp"
 #include "core/migration.hpp"
 #include "core/sql_error.hpp"
+#include "core/text.hpp"
 #include "db/client.hpp"
 #include "db/migration_session.hpp"
 #include "runner/lint_command.hpp"
@@ -165,12 +166,7 @@ const TracedLock* worst_lock(const TracedMigration& m) {
 std::string rows_text(const TraceOutcome& out, const std::string& relation) {
   auto it = out.row_estimates.find(relation);
   if (it == out.row_estimates.end() || it->second < 0) return "";
-  std::string digits = fmt::format("{:.0f}", it->second), grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return fmt::format(" (about {} rows on the target)", grouped);
+  return fmt::format(" (about {} rows on the target)", core::group_thousands(it->second));
 }
 
 core::Json lock_json(const TracedLock& l, const TraceOutcome& out) {
