@@ -42,6 +42,12 @@ const Json::Array& Json::elements() const {
   return empty;
 }
 
+const Json::Object& Json::members() const {
+  static const Object empty;
+  if (auto* o = std::get_if<Object>(&m_value)) return *o;
+  return empty;
+}
+
 std::string Json::text() const {
   if (auto* s = std::get_if<std::string>(&m_value)) return *s;
   if (is_null()) return "";

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -46,6 +48,8 @@ public:
   const Json& operator[](const std::string& key) const;
   // The elements of an array (empty for other values).
   const Array& elements() const;
+  // The members of an object in their order (empty for other values).
+  const Object& members() const;
   // A string's text; numbers and booleans as they print; "" for null.
   std::string text() const;
   // An integer's value (0 for other values).
@@ -57,6 +61,8 @@ public:
 
   // Serializes compactly (no whitespace) with RFC 8259 escaping.
   std::string dump() const;
+  // Reads RFC 8259 text (libpg_query's PL/pgSQL trees); nullopt when it is not valid JSON.
+  static std::optional<Json> parse(std::string_view text);
 
 private:
   std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Array, Object> m_value;

@@ -89,42 +89,6 @@ bool detaches_concurrently(const PgQuery__AlterTableStmt& a) {
   return false;
 }
 
-// What of a top statement cannot run inside a transaction block (PostgreSQL's
-// PreventInTransactionBlock callers), "" when it can.
-std::string no_transaction_block(const PgQuery__Node& n) {
-  switch (n.node_case) {
-    case PG_QUERY__NODE__NODE_INDEX_STMT: return n.index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : "";
-    case PG_QUERY__NODE__NODE_DROP_STMT:
-      return n.drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : "";
-    case PG_QUERY__NODE__NODE_REINDEX_STMT: {
-      const auto& r = *n.reindex_stmt;
-      if (has_option(r.n_params, r.params, "concurrently")) return "REINDEX ... CONCURRENTLY";
-      if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA) return "REINDEX SCHEMA";
-      if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM) return "REINDEX SYSTEM";
-      if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE) return "REINDEX DATABASE";
-      return "";
-    }
-    case PG_QUERY__NODE__NODE_VACUUM_STMT: return n.vacuum_stmt->is_vacuumcmd ? "VACUUM" : "";
-    case PG_QUERY__NODE__NODE_CLUSTER_STMT: return n.cluster_stmt->relation ? "" : "CLUSTER without a table";
-    case PG_QUERY__NODE__NODE_CREATEDB_STMT: return "CREATE DATABASE";
-    case PG_QUERY__NODE__NODE_DROPDB_STMT: return "DROP DATABASE";
-    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
-      return has_option(n.alter_database_stmt->n_options, n.alter_database_stmt->options, "tablespace")
-                 ? "ALTER DATABASE ... SET TABLESPACE"
-                 : "";
-    case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT: return "CREATE TABLESPACE";
-    case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT: return "DROP TABLESPACE";
-    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT: return "ALTER SYSTEM";
-    case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT: return "CREATE SUBSCRIPTION";
-    case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT: return "DROP SUBSCRIPTION";
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-      return detaches_concurrently(*n.alter_table_stmt) ? "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY" : "";
-    case PG_QUERY__NODE__NODE_DISCARD_STMT:
-      return n.discard_stmt->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL ? "DISCARD ALL" : "";
-    default: return "";
-  }
-}
-
 // The value of a constant integer argument (42, -42, 9223372036854775807), if it is one.
 std::optional<std::int64_t> integer_constant(const PgQuery__Node& n) {
   if (n.node_case == PG_QUERY__NODE__NODE_A_CONST && !n.a_const->isnull) {
@@ -187,6 +151,40 @@ void read_top(const PgQuery__Node& top, StatementFacts& facts) {
 }
 
 }  // namespace
+
+std::string no_transaction_block(const PgQuery__Node& n) {
+  switch (n.node_case) {
+    case PG_QUERY__NODE__NODE_INDEX_STMT: return n.index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return n.drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_REINDEX_STMT: {
+      const auto& r = *n.reindex_stmt;
+      if (has_option(r.n_params, r.params, "concurrently")) return "REINDEX ... CONCURRENTLY";
+      if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA) return "REINDEX SCHEMA";
+      if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM) return "REINDEX SYSTEM";
+      if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE) return "REINDEX DATABASE";
+      return "";
+    }
+    case PG_QUERY__NODE__NODE_VACUUM_STMT: return n.vacuum_stmt->is_vacuumcmd ? "VACUUM" : "";
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT: return n.cluster_stmt->relation ? "" : "CLUSTER without a table";
+    case PG_QUERY__NODE__NODE_CREATEDB_STMT: return "CREATE DATABASE";
+    case PG_QUERY__NODE__NODE_DROPDB_STMT: return "DROP DATABASE";
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
+      return has_option(n.alter_database_stmt->n_options, n.alter_database_stmt->options, "tablespace")
+                 ? "ALTER DATABASE ... SET TABLESPACE"
+                 : "";
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT: return "CREATE TABLESPACE";
+    case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT: return "DROP TABLESPACE";
+    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT: return "ALTER SYSTEM";
+    case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT: return "CREATE SUBSCRIPTION";
+    case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT: return "DROP SUBSCRIPTION";
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      return detaches_concurrently(*n.alter_table_stmt) ? "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_DISCARD_STMT:
+      return n.discard_stmt->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL ? "DISCARD ALL" : "";
+    default: return "";
+  }
+}
 
 StatementFacts classify_statement(std::string_view sql) {
   StatementFacts facts;

@@ -3,6 +3,8 @@
 // advisory locks, enum values added, indexes created.
 #pragma once
 
+#include "core/parse_tree.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +55,10 @@ struct StatementFacts {
 // (inserts, updates, selects without an unlock call...) are not parsed at all: a section of half a
 // million inserts costs one keyword look each.
 StatementFacts classify_statement(std::string_view sql);
+
+// What of a parsed top-level statement cannot run inside a transaction block (PostgreSQL's
+// PreventInTransactionBlock callers: "CREATE INDEX CONCURRENTLY", "VACUUM"...), "" when it can.
+std::string no_transaction_block(const PgQuery__Node& statement);
 
 // True when sql holds the string constant value (a quoted literal, found by the parser).
 bool uses_string_constant(std::string_view sql, const std::string& value);
