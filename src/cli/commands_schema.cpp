@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "runner/drift_command.hpp"
 #include "runner/dump_command.hpp"
+#include "lint/report.hpp"
 #include "runner/trace_command.hpp"
 
 namespace cli {
@@ -73,7 +74,12 @@ Command trace_command() {
             sub.add_option("files", *files, "migration files to trace (default: the target's pending migrations)");
             return [files](RunContext& ctx) {
               auto out = runner::cmd_trace(ctx.config, ctx.reporter, *files);
-              if (ctx.format == Format::json) {
+              if (ctx.global.format == "sarif") {
+                print_out(lint::format_sarif(runner::trace_findings(out), {runner::trace_blocking_rule()}).dump());
+              } else if (ctx.global.format == "github") {
+                std::string text = lint::format_github(runner::trace_findings(out));
+                if (!text.empty()) print_out(text.substr(0, text.size() - 1));
+              } else if (ctx.format == Format::json) {
                 core::Json report = runner::trace_json(out);
                 if (ctx.reporter.notices().size() > 0) report.set("notices", ctx.reporter.notices());
                 print_out(report.dump());
@@ -84,7 +90,8 @@ Command trace_command() {
               }
               return static_cast<int>(out.code);
             };
-          }};
+          },
+          {"github", "sarif"}};
 }
 
 }  // namespace

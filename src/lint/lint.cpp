@@ -6,9 +6,12 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <set>
+#include <thread>
 
 #include "core/parse_tree.hpp"
+#include "core/plpgsql.hpp"
 #include "core/sql_classify.hpp"
 #include "core/sql_tokens.hpp"
 #include "core/text.hpp"
@@ -159,9 +162,47 @@ bool first_word_is(std::string_view sql, std::initializer_list<std::string_view>
   return false;
 }
 
+// Below this many statements lint parses them on one thread (starting threads costs more).
+constexpr std::size_t k_parallel_from = 2000;
+
+// Nested DO blocks (a DO run by EXECUTE inside a DO) are read this deep.
+constexpr int k_max_do_depth = 4;
+
+// The table a statement locks, for lock-timeout-missing: every statement that queues for a lock on
+// a table that may be busy ("" for others, and for CREATE INDEX CONCURRENTLY).
+std::string table_locked_by(const PgQuery__Node& top) {
+  switch (top.node_case) {
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: return table_key(top.alter_table_stmt->relation);
+    case PG_QUERY__NODE__NODE_INDEX_STMT: return top.index_stmt->concurrent ? "" : table_key(top.index_stmt->relation);
+    case PG_QUERY__NODE__NODE_RENAME_STMT: return table_key(top.rename_stmt->relation);
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: return table_key(top.create_trig_stmt->relation);
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: return table_key(top.create_policy_stmt->table);
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: return table_key(top.alter_policy_stmt->table);
+    case PG_QUERY__NODE__NODE_REINDEX_STMT: return table_key(top.reindex_stmt->relation);
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT: return table_key(top.cluster_stmt->relation);
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
+      const auto& t = *top.truncate_stmt;
+      return t.n_relations > 0 && t.relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR
+                 ? table_key(t.relations[0]->range_var)
+                 : "";
+    }
+    case PG_QUERY__NODE__NODE_DROP_STMT: {
+      const auto& d = *top.drop_stmt;
+      bool relation = d.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+                      (d.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !d.concurrent);
+      if (!relation || d.n_objects == 0 || d.objects[0]->node_case != PG_QUERY__NODE__NODE_LIST) return "";
+      return dotted_key(core::qualified_name(d.objects[0]->list->n_items, d.objects[0]->list->items));
+    }
+    default: return "";
+  }
+}
+
 class Linter {
 public:
+  explicit Linter(const ChainOptions& options) : m_options(options) {}
+
   std::vector<Finding> run(const std::vector<SectionInput>& sections) {
+    parse_all(sections);
     for (std::size_t i = 0; i < sections.size(); ++i) section(sections[i], i);
     for (auto& [name, f] : m_unsafe_definers) m_out.push_back(std::move(f));
     apply_ignores(sections);
@@ -172,6 +213,9 @@ public:
   }
 
 private:
+  ChainOptions m_options;
+  // Every statement's parse tree, by section and statement (parse_all).
+  std::vector<std::vector<std::unique_ptr<core::ParseTree>>> m_trees;
   // The chain so far.
   std::set<std::string> m_new_tables;                 // "schema.table" created by an earlier statement
   std::map<std::string, std::string> m_index_table;   // "schema.index" created in the chain -> its table
@@ -188,13 +232,46 @@ private:
   std::map<std::string, Finding> m_public_tables;  // tables created in public in this file, until RLS is enabled
   bool m_wrapped = false;            // the section is wrapped whole in BEGIN ... COMMIT
   bool m_wrapper_statement = false;  // the statement is that BEGIN or COMMIT
+  std::string_view m_statement_sql;  // the text of the statement being read (a DO block's: its own)
+  int m_do_depth = 0;                // > 0: reading the statements of a DO block
+  bool m_pinned = false;             // findings go to the statement's start (a DO body not found as written)
+  bool m_lock_timeout_set = false;   // the section ran SET lock_timeout
+  bool m_lock_timeout_reported = false;
 
   const std::string& source() const { return *m_sec->statements.source; }
+
+  // Parses every statement first, on several threads when there are many (libpg_query is
+  // thread-safe): parsing is most of lint's time, and the rules then read the chain in order.
+  void parse_all(const std::vector<SectionInput>& sections) {
+    std::vector<std::pair<std::size_t, std::size_t>> work;
+    m_trees.resize(sections.size());
+    for (std::size_t s = 0; s < sections.size(); ++s) {
+      m_trees[s].resize(sections[s].statements.items.size());
+      for (std::size_t i = 0; i < sections[s].statements.items.size(); ++i) work.emplace_back(s, i);
+    }
+    auto parse_range = [&](std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) {
+        auto [s, i] = work[k];
+        m_trees[s][i] = std::make_unique<core::ParseTree>(sections[s].statements.items[i].sql);
+      }
+    };
+    std::size_t threads = m_options.parse_threads
+                              ? m_options.parse_threads
+                              : std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
+    if (work.size() < k_parallel_from || threads == 1) return parse_range(0, work.size());
+    std::vector<std::thread> pool;
+    std::size_t chunk = (work.size() + threads - 1) / threads;
+    for (std::size_t t = 1; t < threads; ++t)
+      pool.emplace_back(parse_range, std::min(work.size(), t * chunk), std::min(work.size(), (t + 1) * chunk));
+    parse_range(0, std::min(work.size(), chunk));
+    for (auto& th : pool) th.join();
+  }
 
   void section(const SectionInput& sec, std::size_t index) {
     m_sec = &sec;
     m_sec_index = index;
     m_public_tables.clear();
+    m_lock_timeout_set = m_lock_timeout_reported = false;
     m_line_starts.assign(1, 0);
     const std::string& src = *sec.statements.source;
     for (std::size_t i = 0; i < src.size(); ++i)
@@ -212,7 +289,8 @@ private:
       m_wrapper_statement = m_wrapped && (i == 0 || i + 1 == items.size());
       m_base = static_cast<std::size_t>(st.sql.data() - src.data());
       m_statement_line = st.line;
-      core::ParseTree tree(st.sql);
+      m_statement_sql = st.sql;
+      const core::ParseTree& tree = *m_trees[index][i];
       for (std::size_t k = 0; k < tree.size(); ++k) {
         m_locked_table.clear();
         statement(*tree.statement(k));
@@ -232,7 +310,7 @@ private:
     f.file = m_sec->file;
     f.message = std::move(message);
     f.remediation = rule->remediation;
-    std::size_t at = m_base + static_cast<std::size_t>(std::max(offset, 0));
+    std::size_t at = m_base + static_cast<std::size_t>(m_pinned ? 0 : std::max(offset, 0));
     auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), at);
     std::size_t line_index = static_cast<std::size_t>(it - m_line_starts.begin()) - 1;
     std::size_t start = m_line_starts[line_index];
@@ -253,6 +331,15 @@ private:
   bool is_new(const std::string& key) const { return m_new_tables.count(key) > 0; }
 
   void statement(const PgQuery__Node& top) {
+    lock_timeout(top);
+    if (std::string what = core::no_transaction_block(top);
+        !what.empty() && (m_do_depth > 0 || (m_sec->transaction && !m_wrapper_statement)))
+      report("cannot-run-in-transaction", -1,
+             fmt::format("{} cannot run inside a transaction block, and {}: it fails (SQLSTATE 25001) and the "
+                         "migration with it",
+                         what,
+                         m_do_depth > 0 ? "a DO block always runs in one"
+                                        : "the tool runs this section in one transaction"));
     switch (top.node_case) {
       case PG_QUERY__NODE__NODE_INDEX_STMT: create_index(*top.index_stmt); break;
       case PG_QUERY__NODE__NODE_DROP_STMT: drop(*top.drop_stmt); break;
@@ -291,8 +378,139 @@ private:
       case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
         if (top.alter_default_privileges_stmt->action) grant(*top.alter_default_privileges_stmt->action);
         break;
+      case PG_QUERY__NODE__NODE_DO_STMT: do_block(*top.do_stmt); break;
+      case PG_QUERY__NODE__NODE_REINDEX_STMT: reindex(*top.reindex_stmt); break;
+      case PG_QUERY__NODE__NODE_DROPDB_STMT:
+        report("drop-database", -1,
+               fmt::format("DROP DATABASE {} deletes every table, row and role grant in it, for every client at once, "
+                           "and cannot be undone by a down section",
+                           top.dropdb_stmt->dbname));
+        break;
+      case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        if (top.truncate_stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+          report("truncate-cascade", -1,
+                 "TRUNCATE ... CASCADE also empties every table that references these through a foreign key, and "
+                 "the tables that reference those, without naming them");
+        break;
+      case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: {
+        const auto& d = *top.create_domain_stmt;
+        for (std::size_t i = 0; i < d.n_constraints; ++i)
+          if (d.constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+              d.constraints[i]->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+            report("domain-check-constraint", d.constraints[i]->constraint->location,
+                   fmt::format("domain {} has a CHECK constraint: changing it later checks every column of every "
+                               "table that uses the domain, under their locks",
+                               core::qualified_name(d.n_domainname, d.domainname)));
+            break;
+          }
+        break;
+      }
+      case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: {
+        const auto& d = *top.alter_domain_stmt;
+        if (std::strcmp(d.subtype, "C") == 0 && d.def && d.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+            !d.def->constraint->skip_validation)
+          report("domain-check-constraint", d.def->constraint->location,
+                 fmt::format("adding a constraint to domain {} checks every row of every table with a column of "
+                             "that domain, holding a SHARE lock on each: writes to them wait for the whole scan",
+                             core::qualified_name(d.n_type_name, d.type_name)));
+        break;
+      }
+      case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: {
+        const auto& e = *top.alter_enum_stmt;
+        if (*e.new_val && !*e.old_val && !*e.new_val_neighbor)
+          report("enum-value-unordered", -1,
+                 fmt::format("ADD VALUE '{}' without BEFORE or AFTER puts it last in {}: comparisons and ORDER BY "
+                             "on the enum sort it after every existing value",
+                             e.new_val, core::qualified_name(e.n_type_name, e.type_name)));
+        break;
+      }
       default: break;
     }
+  }
+
+  // lock-timeout-missing: a statement that queues for a lock on an existing table, in a section that
+  // set no lock_timeout, when the tool sets none either (lock_timeout = 0 in the configuration).
+  void lock_timeout(const PgQuery__Node& top) {
+    if (top.node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT && top.variable_set_stmt->name &&
+        std::strcmp(top.variable_set_stmt->name, "lock_timeout") == 0)
+      m_lock_timeout_set = true;
+    if (m_options.tool_sets_lock_timeout || m_lock_timeout_set || m_lock_timeout_reported) return;
+    std::string table = table_locked_by(top);
+    if (table.empty() || is_new(table)) return;
+    m_lock_timeout_reported = true;
+    m_out.push_back(make("lock-timeout-missing", -1,
+                         fmt::format("this statement queues for a lock on {} with no lock_timeout (the configuration "
+                                     "sets lock_timeout = 0): while it waits behind a long query, every read and "
+                                     "write of {} queues behind it",
+                                     table, table)));
+  }
+
+  // REINDEX of an existing table or index without CONCURRENTLY; REINDEX SCHEMA/DATABASE/SYSTEM always.
+  void reindex(const PgQuery__ReindexStmt& r) {
+    for (std::size_t i = 0; i < r.n_params; ++i)
+      if (r.params[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+          std::strcmp(r.params[i]->def_elem->defname, "concurrently") == 0)
+        return;
+    std::string table;
+    if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE) {
+      table = table_key(r.relation);
+    } else if (r.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && r.relation) {
+      auto it = m_index_table.find(table_key(r.relation));
+      if (it != m_index_table.end()) table = it->second;
+    }
+    if (!table.empty() && is_new(table)) return;
+    m_locked_table = table;
+    report("reindex-not-concurrently", -1,
+           fmt::format("REINDEX without CONCURRENTLY holds {}: writes wait for the whole rebuild, and so do reads "
+                       "that would use the index",
+                       table.empty() ? "a SHARE lock on each table it rebuilds and ACCESS EXCLUSIVE on its indexes"
+                                     : "a SHARE lock on " + table + " and ACCESS EXCLUSIVE on the index(es)"));
+  }
+
+  // The file offset of a line's start, and the line of an offset.
+  int line_of(std::size_t offset) const {
+    auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
+    return static_cast<int>(it - m_line_starts.begin());
+  }
+
+  // A DO block's PL/pgSQL body: its statements (and EXECUTEs of constant strings) are linted in order,
+  // each at its own place in the file when the body is there as written (dollar-quoted).
+  void do_block(const PgQuery__DoStmt& d) {
+    std::string body, language = "plpgsql";
+    for (std::size_t i = 0; i < d.n_args; ++i) {
+      if (d.args[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) continue;
+      const auto& e = *d.args[i]->def_elem;
+      if (!e.arg || e.arg->node_case != PG_QUERY__NODE__NODE_STRING) continue;
+      if (std::strcmp(e.defname, "as") == 0) body = e.arg->string->sval;
+      if (std::strcmp(e.defname, "language") == 0) language = e.arg->string->sval;
+    }
+    if (language != "plpgsql" || body.empty() || m_do_depth >= k_max_do_depth) return;
+    core::PlpgsqlStatements inner = core::plpgsql_statements(body);
+    if (!inner.ok) return;  // the server reports a body that does not parse when it runs it
+    std::size_t found = m_statement_sql.find(body);
+    const std::size_t base = m_base;
+    const int statement_line = m_statement_line;
+    const std::string_view statement_sql = m_statement_sql;
+    const bool pinned = m_pinned;
+    ++m_do_depth;
+    for (const auto& st : inner.statements) {
+      m_pinned = pinned || found == std::string_view::npos;
+      m_base = m_pinned ? base : base + found + st.offset;
+      m_statement_line = m_pinned ? statement_line : line_of(m_base);
+      m_statement_sql = st.sql;
+      core::ParseTree tree(st.sql);
+      for (std::size_t k = 0; k < tree.size(); ++k) {
+        m_locked_table.clear();
+        statement(*tree.statement(k));
+      }
+      m_locked_table.clear();
+      if (!m_pinned && !st.dynamic) identifiers(st.sql);
+    }
+    --m_do_depth;
+    m_base = base;
+    m_statement_line = statement_line;
+    m_statement_sql = statement_sql;
+    m_pinned = pinned;
   }
 
   void create_index(const PgQuery__IndexStmt& s) {
@@ -355,6 +573,12 @@ private:
     if (!t) return;
     std::string type = type_name_of(t);
     int at = t->location;
+    if (type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial2" || type == "serial4" ||
+        type == "serial8")
+      report("prefer-identity", at,
+             fmt::format("column {} is {}: its sequence is a separate object with its own owner and grants, and "
+                         "inserts may bypass it with explicit values",
+                         column, type));
     if (type == "varchar" && t->n_typmods > 0)
       report("prefer-text", at,
              fmt::format("column {} is varchar(n): changing n later rewrites or rescans the table under an ACCESS "
@@ -362,12 +586,14 @@ private:
                          column));
     else if (type == "bpchar")
       report("ban-char", at, fmt::format("column {} is char(n): blank-padded, and no faster than text", column));
-    else if ((type == "int4" || type == "serial" || type == "serial4" || type == "int") &&
+    else if ((type == "int4" || type == "serial" || type == "serial4" || type == "int" || type == "int2" ||
+              type == "smallserial" || type == "serial2") &&
              (column == "id" || column.ends_with("_id")))
       report("prefer-bigint", at,
-             fmt::format("id column {} is a 32-bit integer: it runs out at 2,147,483,647, and widening it later "
-                         "rewrites the table (and every referencing one) under an ACCESS EXCLUSIVE lock",
-                         column));
+             fmt::format("id column {} is a {}-bit integer: it runs out at {}, and widening it later rewrites the "
+                         "table (and every referencing one) under an ACCESS EXCLUSIVE lock",
+                         column, type.ends_with("2") || type == "smallserial" ? 16 : 32,
+                         type.ends_with("2") || type == "smallserial" ? "32,767" : "2,147,483,647"));
     else if (type == "timestamp")
       report("prefer-timestamptz", at,
              fmt::format("column {} is timestamp without time zone: its values depend on the writer's TimeZone",
@@ -514,13 +740,33 @@ private:
                                  c.colname, table));
           }
           break;
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-          if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) column_type(def->column_def->type_name, cmd.name);
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+          const PgQuery__ColumnDef* c = def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? def->column_def : nullptr;
+          if (c) column_type(c->type_name, cmd.name);
+          if (fresh) break;
+          report("alter-column-type", c ? c->location : -1,
+                 fmt::format("changing the type of {}.{} takes an ACCESS EXCLUSIVE lock and rewrites the table and "
+                             "its indexes (unless it only widens a varchar, varbit or numeric, or turns varchar into "
+                             "text: --catalog reads the column's type today): reads and writes wait for the rewrite",
+                             table, cmd.name));
+          m_out.back().changed_column = cmd.name;
+          if (c && c->type_name) m_out.back().new_type = column_type_of(*c->type_name);
+          m_out.back().using_expression = c && c->raw_default;
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
           if (!fresh)
-            report("alter-column-type", def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? def->column_def->location : -1,
-                   fmt::format("changing the type of {}.{} takes an ACCESS EXCLUSIVE lock and (for most types) "
-                               "rewrites the table and its indexes: reads and writes wait for the whole rewrite",
+            report("drop-not-null", -1,
+                   fmt::format("DROP NOT NULL on {}.{}: clients, views and functions written for a column that is "
+                               "never null start reading nulls",
                                table, cmd.name));
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+          if (!fresh && def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD && !def->partition_cmd->concurrent)
+            report("detach-partition-not-concurrently", -1,
+                   fmt::format("DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {}: every read "
+                               "and write of the partitioned table waits",
+                               table));
           break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
           if (!fresh)
@@ -668,11 +914,28 @@ private:
 
 }  // namespace
 
-std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections) { return Linter().run(sections); }
+std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections, const ChainOptions& options) {
+  return Linter(options).run(sections);
+}
 
 void apply_catalog(std::vector<Finding>& findings, const TargetCatalog& catalog) {
   for (auto& f : findings) {
     if (f.table.empty()) continue;
+    if (f.rule == "alter-column-type" && !f.changed_column.empty() && !f.new_type.name.empty()) {
+      auto col = catalog.columns.find({f.table, f.changed_column});
+      if (col != catalog.columns.end()) {
+        bool keeps = !f.using_expression && changes_without_rewrite(col->second, f.new_type);
+        f.message += fmt::format(" ({}.{} is {} on {}: {})", f.table, f.changed_column, to_sql(col->second), catalog.name,
+                                 keeps ? fmt::format("{} keeps its data, so PostgreSQL does not rewrite the table; "
+                                                     "the ACCESS EXCLUSIVE lock is brief",
+                                                     to_sql(f.new_type))
+                                       : fmt::format("changing it to {} rewrites the table", to_sql(f.new_type)));
+        if (keeps) {
+          f.level = Level::info;
+          continue;
+        }
+      }
+    }
     auto it = catalog.rows.find(f.table);
     if (it == catalog.rows.end()) {
       f.level = Level::info;

@@ -9,6 +9,7 @@
 
 #include "core/level.hpp"
 #include "core/sql_split.hpp"
+#include "lint/column_type.hpp"
 #include "lint/rules.hpp"
 
 namespace lint {
@@ -27,6 +28,9 @@ struct Finding {
   int statement_line = 0;      // the line the statement starts at (ignores may sit there or the line before)
   std::size_t section = 0;     // index of its section in the chain linted
   std::string table;           // the existing table a locking rule is about ("" for other rules)
+  std::string changed_column;  // alter-column-type: the column changed
+  ColumnType new_type;         // alter-column-type: the type it is changed to
+  bool using_expression = false;  // alter-column-type: with USING (the data is recomputed)
 };
 
 // What --catalog read from the target: its tables' row estimates (reltuples; -1 when never
@@ -34,6 +38,7 @@ struct Finding {
 struct TargetCatalog {
   std::string name;                    // how messages name the target ("the target")
   std::map<std::string, double> rows;  // every table, view-like relations excluded
+  std::map<std::pair<std::string, std::string>, ColumnType> columns;  // (table, column) -> its type
   double small_table_rows = 10000;     // below this, a lock risk is a warning, not an error
 };
 
@@ -46,14 +51,21 @@ struct SectionInput {
   bool transaction = true;          // false: `transaction:false` (BEGIN/COMMIT are then the author's own)
 };
 
+// What lint knows of how the tool will run the sections.
+struct ChainOptions {
+  bool tool_sets_lock_timeout = true;  // false: the configured lock_timeout is 0 (lock-timeout-missing can fire)
+  unsigned parse_threads = 0;          // threads that parse the statements (0: one per CPU, at most 8)
+};
+
 // Lints sections in chain order. Tables created by an earlier statement (same section or an earlier
-// one) are new: locking rules do not fire on them. Ignore comments are applied; findings are sorted
-// by section, line and column.
-std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections);
+// one) are new: locking rules do not fire on them. The statements of DO blocks (PL/pgSQL) are linted
+// like the file's own. Ignore comments are applied; findings are sorted by section, line and column.
+std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections, const ChainOptions& options = {});
 
 // Sets the level and completes the message of each locking finding from the target's catalog: a
 // table the target does not have is info (nothing is blocked there), a small one (under
-// small_table_rows) a warning, and every message says the table's estimated rows.
+// small_table_rows) a warning, and every message says the table's estimated rows. A type change
+// that keeps the column's stored data (varchar widened...) is info: no rewrite, a brief lock.
 void apply_catalog(std::vector<Finding>& findings, const TargetCatalog& catalog);
 
 // True when an unsuppressed finding is at fail_on or above.

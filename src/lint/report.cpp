@@ -85,9 +85,11 @@ std::string format_github(const std::vector<Finding>& findings) {
   return out;
 }
 
-core::Json format_sarif(const std::vector<Finding>& findings) {
+core::Json format_sarif(const std::vector<Finding>& findings, const std::vector<Rule>& extra_rules) {
   core::Json rules_json = core::Json::array();
-  for (const auto& r : rules()) {
+  std::vector<Rule> all = rules();
+  all.insert(all.end(), extra_rules.begin(), extra_rules.end());
+  for (const auto& r : all) {
     core::Json tags = core::Json::array();
     for (const auto& e : equivalents_of(r)) tags.push(e);
     const char* level = r.level == Level::error ? "error" : r.level == Level::warning ? "warning" : "note";

@@ -23,8 +23,9 @@ std::string format_text(const std::vector<Finding>& findings, const LintStats& s
 core::Json format_json(const std::vector<Finding>& findings, const LintStats& stats, Level fail_on);
 // ::error file=F,line=L,col=C,title=...::message Fix: remediation, one per unsuppressed finding.
 std::string format_github(const std::vector<Finding>& findings);
-// SARIF 2.1.0 for GitHub code scanning: every rule of the table (id, summary, remediation as help,
-// equivalents as properties) and one result per unsuppressed finding with its file, line and column.
-core::Json format_sarif(const std::vector<Finding>& findings);
+// SARIF 2.1.0 for GitHub code scanning: every rule of the table and of extra_rules (id, summary,
+// remediation as help, equivalents as properties) and one result per unsuppressed finding with its
+// file, line and column.
+core::Json format_sarif(const std::vector<Finding>& findings, const std::vector<Rule>& extra_rules = {});
 
 }  // namespace lint

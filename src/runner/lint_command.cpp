@@ -9,6 +9,7 @@
 
 #include "core/discovery.hpp"
 #include "core/migration.hpp"
+#include "db/table_stats.hpp"
 #include "local/cluster.hpp"
 #include "local/process.hpp"
 #include "runner/preamble.hpp"
@@ -57,7 +58,14 @@ std::optional<std::vector<core::Migration>> pending_files(const core::Config& co
   return out;
 }
 
-LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, core::Level fail_on) {
+lint::ChainOptions chain_options(const core::Config& config) {
+  lint::ChainOptions out;
+  out.tool_sets_lock_timeout = config.lock_timeout().ms > 0;
+  return out;
+}
+
+LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, core::Level fail_on,
+                            const lint::ChainOptions& options) {
   auto started = std::chrono::steady_clock::now();
   std::vector<lint::SectionInput> sections;
   std::vector<core::UsageError> errors;
@@ -75,7 +83,7 @@ LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, co
   }
   if (!errors.empty()) throw core::combine_errors(errors, "migration files do not parse; nothing was linted");
   out.stats.files = files.size();
-  out.findings = lint::lint_chain(sections);
+  out.findings = lint::lint_chain(sections, options);
   out.fail_on = fail_on;
   out.code = lint::fails(out.findings, fail_on) ? core::ExitCode::problems : core::ExitCode::ok;
   out.stats.elapsed_ms =
@@ -161,14 +169,12 @@ LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintO
   }
   std::vector<const core::Migration*> pointers;
   for (const auto& m : files) pointers.push_back(&m);
-  auto out = lint_migrations(pointers, options.fail_on);
+  auto out = lint_migrations(pointers, options.fail_on, chain_options(config));
   if (options.catalog) {
     ReadSession s(config, reporter, "lint");
-    lint::TargetCatalog catalog{"the target", {}};
-    for (const auto& r : s.db().query("select format('%I.%I', n.nspname, c.relname), c.reltuples::text from pg_class "
-                                      "c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', "
-                                      "'m')"))
-      catalog.rows[r.text(0)] = std::stod(r.text(1));
+    lint::TargetCatalog catalog{"the target", db::read_row_estimates(s.db(), db::NameStyle::raw), {}};
+    for (const auto& [key, type] : db::read_column_types(s.db()))
+      catalog.columns[key] = lint::column_type_from_catalog(type.typname, type.typmod);
     lint::apply_catalog(out.findings, catalog);
     out.code = lint::fails(out.findings, options.fail_on) ? core::ExitCode::problems : core::ExitCode::ok;
     scope += ", levels from the catalog of " + s.target().display;

@@ -39,7 +39,11 @@ struct LintOutcome {
 // naming file and line for files that cannot be read or parsed.
 LintOutcome cmd_lint(const core::Config& config, Reporter& reporter, const LintOptions& options);
 
+// What lint knows from the configuration of how the tool runs migrations (lock_timeout set or not).
+lint::ChainOptions chain_options(const core::Config& config);
+
 // Lints the up sections of files as one chain (for `up`'s summary of what it is about to run).
-LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, core::Level fail_on);
+LintOutcome lint_migrations(const std::vector<const core::Migration*>& files, core::Level fail_on,
+                            const lint::ChainOptions& options);
 
 }  // namespace runner

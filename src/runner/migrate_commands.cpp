@@ -46,7 +46,7 @@ core::Json lint_before_up(const core::Config& config, Reporter& reporter,
                           const std::vector<const core::PlanEntry*>& chosen) {
   std::vector<const core::Migration*> files;
   for (const auto* e : chosen) files.push_back(e->file);
-  auto out = lint_migrations(files, core::Level::error);
+  auto out = lint_migrations(files, core::Level::error, chain_options(config));
   auto counts = core::count_levels(out.findings);
   reporter.progress(fmt::format("lint: {} error(s), {} warning(s), {} info in the {} migration(s) to apply{}",
                                 counts.error, counts.warning, counts.info, files.size(),

@@ -11,6 +11,7 @@
 #include "core/migration.hpp"
 #include "core/sql_error.hpp"
 #include "core/text.hpp"
+#include "db/table_stats.hpp"
 #include "db/client.hpp"
 #include "db/migration_session.hpp"
 #include "runner/lint_command.hpp"
@@ -190,10 +191,10 @@ bool blocks_application(const TracedStatement& s) {
 // Joins lint's findings to the traced statements (same file, same statement line): each is marked
 // confirmed when the trace saw what it warns of; a blocking statement lint said nothing about gets
 // trace's own finding.
-void join_lint(const std::vector<core::Migration>& files, TraceOutcome& out) {
+void join_lint(const std::vector<core::Migration>& files, const lint::ChainOptions& options, TraceOutcome& out) {
   std::vector<const core::Migration*> pointers;
   for (const auto& m : files) pointers.push_back(&m);
-  auto linted = lint_migrations(pointers, core::Level::error);
+  auto linted = lint_migrations(pointers, core::Level::error, options);
   for (auto& m : out.migrations) {
     for (auto& s : m.statements) {
       bool blocking = blocks_application(s);
@@ -227,10 +228,7 @@ TraceOutcome cmd_trace(const core::Config& config, Reporter& reporter, const std
   out.target = target.target().display;
   auto recorded = target.ledger().recorded_ups();
   auto traced = traced_files(config, reporter, files, recorded);
-  for (const auto& r : target.db().query("select format('%I.%I', n.nspname, c.relname), c.reltuples::text from "
-                                         "pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind "
-                                         "in ('r', 'p', 'm')"))
-    out.row_estimates[r.text(0)] = std::stod(r.text(1));
+  out.row_estimates = db::read_row_estimates(target.db(), db::NameStyle::quoted);
   auto steps = replay_steps(recorded, config, reporter);
   out.replayed = steps.size();
   ShadowDatabase shadow(config, reporter, steps, [&](std::size_t done, std::size_t total) {
@@ -244,7 +242,7 @@ TraceOutcome cmd_trace(const core::Config& config, Reporter& reporter, const std
     out.migrations.push_back(trace_one(conninfo, config, traced[i], created));
   }
   reporter.status("");
-  join_lint(traced, out);
+  join_lint(traced, chain_options(config), out);
   return out;
 }
 
@@ -290,6 +288,38 @@ core::Json trace_json(const TraceOutcome& out) {
       .set("shadow", out.shadow)
       .set("migrations_replayed", out.replayed)
       .set("migrations", migrations);
+}
+
+const lint::Rule& trace_blocking_rule() {
+  static const lint::Rule rule{"trace-blocking-lock", core::Level::warning,
+                               "trace saw a statement take a lock that blocks the application (or rewrite a table) "
+                               "where no lint rule fired",
+                               "rewrite the statement to take a weaker lock (docs/lint.md lists the safe forms), or run "
+                               "it when the table is quiet, with a short lock_timeout",
+                               ""};
+  return rule;
+}
+
+std::vector<lint::Finding> trace_findings(const TraceOutcome& out) {
+  std::vector<lint::Finding> findings;
+  for (const auto& m : out.migrations)
+    for (const auto& s : m.statements)
+      for (const auto& f : s.findings) {
+        lint::Finding l;
+        l.rule = f.rule;
+        l.level = f.level;
+        l.file = m.file;
+        l.line = l.statement_line = s.line;
+        l.column = 1;
+        const lint::Rule* rule = lint::find_rule(f.rule);
+        l.remediation = rule ? rule->remediation : trace_blocking_rule().remediation;
+        l.message = f.message;
+        if (f.rule != "trace-blocking-lock" && f.about_locks)
+          l.message += f.confirmed ? " (confirmed by trace: it took that lock, or rewrote the table, on the shadow)"
+                                   : " (trace saw no lock on that table that blocks the application)";
+        findings.push_back(std::move(l));
+      }
+  return findings;
 }
 
 std::string trace_text(const TraceOutcome& out) {

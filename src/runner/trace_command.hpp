@@ -13,6 +13,7 @@
 #include "core/level.hpp"
 #include "core/json.hpp"
 #include "core/lock_modes.hpp"
+#include "lint/lint.hpp"
 #include "runner/reporter.hpp"
 
 namespace runner {
@@ -67,6 +68,14 @@ struct TraceOutcome {
 
 // Traces files (paths), or the target's pending migrations when none are given.
 TraceOutcome cmd_trace(const core::Config& config, Reporter& reporter, const std::vector<std::string>& files);
+
+// trace's own rule (a statement that blocked the application where no lint rule fired), for the
+// SARIF rule list.
+const lint::Rule& trace_blocking_rule();
+
+// The findings of a trace as lint's (file and line of the statement, lint's remediation, what the
+// trace saw appended to the message), for the github and sarif formats.
+std::vector<lint::Finding> trace_findings(const TraceOutcome& out);
 
 // The report as JSON, and as text for people.
 core::Json trace_json(const TraceOutcome& out);

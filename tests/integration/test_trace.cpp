@@ -103,3 +103,56 @@ TEST_CASE("trace: relations created earlier in the traced chain, partitioned ind
   CHECK(r.out.find("\"new_object\":false") == std::string::npos);
   CHECK(r.out.find("\"worst_lock\":null") != std::string::npos);
 }
+
+TEST_CASE("trace and lint --catalog agree: a widened varchar rewrites nothing, int to bigint rewrites") {
+  TraceProject p;
+  p.ws.write_migration("002_code.sql", "-- migrate:up\nalter table items add column code varchar(20), add column n int;\n");
+  REQUIRE(run_tool({"--database-url", p.db.url(), "up"}, p.ws.path()).code == 0);
+  // Widening: the server keeps the data (no rewrite), and lint --catalog, reading the column's type
+  // on the target, makes its finding info.
+  auto widen = p.trace("003_widen.sql", "-- migrate:up\nalter table items alter column code type varchar(50);\n");
+  CHECK(widen.out.find("\"rewrites\":[]") != std::string::npos);
+  auto lint_widen = run_tool({"--database-url", p.db.url(), "lint", "--catalog"}, p.ws.path());
+  CHECK_EXIT(lint_widen, 0);
+  CHECK(lint_widen.out.find("info alter-column-type") != std::string::npos);
+  CHECK(lint_widen.out.find("public.items.code is varchar(20) on the target: varchar(50) keeps its data") !=
+        std::string::npos);
+  // Static lint cannot know the column's type: an error that says which changes do not rewrite.
+  CHECK_EXIT(run_tool({"lint", "migrations/003_widen.sql"}, p.ws.path()), 3);
+  std::filesystem::remove(p.ws.path() / "migrations" / "003_widen.sql");
+  // int to bigint: a rewrite on the server, an error for lint --catalog.
+  auto widen_int = p.trace("003_bigint.sql", "-- migrate:up\nalter table items alter column n type bigint;\n");
+  CHECK_EXIT(widen_int, 3);
+  CHECK(widen_int.out.find("\"rewrites\":[\"public.items\"") != std::string::npos);
+  CHECK(widen_int.out.find("\"confirmed_by_trace\":true") != std::string::npos);
+  auto lint_int = run_tool({"--database-url", p.db.url(), "lint", "--catalog"}, p.ws.path());
+  CHECK_EXIT(lint_int, 3);
+  CHECK(lint_int.out.find("public.items.n is int4 on the target: changing it to int8 rewrites the table") !=
+        std::string::npos);
+  // The same trace for code scanning and workflow annotations, with lint's rule ids.
+  auto sarif = run_tool({"--database-url", p.db.url(), "--format", "sarif", "trace"}, p.ws.path());
+  CHECK_EXIT(sarif, 3);
+  auto doc = core::Json::parse(sarif.out);
+  REQUIRE(doc);
+  const auto& results = (*doc)["runs"].elements().at(0)["results"].elements();
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]["ruleId"].text() == "alter-column-type");
+  CHECK(results[0]["message"]["text"].text().find("confirmed by trace") != std::string::npos);
+  CHECK(results[0]["locations"].elements().at(0)["physicalLocation"]["region"]["startLine"].integer() == 2);
+  auto github = run_tool({"--database-url", p.db.url(), "--format", "github", "trace"}, p.ws.path());
+  CHECK_EXIT(github, 3);
+  CHECK(github.out.starts_with("::error file=migrations/003_bigint.sql,line=2,col=1,title=autocrm-migrate "
+                               "alter-column-type::"));
+}
+
+TEST_CASE("lint asks for a lock_timeout only where the configuration sets none") {
+  TraceProject p;
+  p.ws.write_migration("002_col.sql", "-- migrate:up\nalter table items add column note text;\n");
+  auto with_default = run_tool({"--database-url", p.db.url(), "lint"}, p.ws.path());
+  CHECK(with_default.out.find("lock-timeout-missing") == std::string::npos);
+  auto without = run_tool({"--database-url", p.db.url(), "--lock-timeout", "0", "lint"}, p.ws.path());
+  CHECK(without.out.find("migrations/002_col.sql:2:1: warning lock-timeout-missing") != std::string::npos);
+  p.ws.write_migration("002_col.sql", "-- migrate:up\nset lock_timeout = '2s';\nalter table items add column note text;\n");
+  auto set_here = run_tool({"--database-url", p.db.url(), "--lock-timeout", "0", "lint"}, p.ws.path());
+  CHECK(set_here.out.find("lock-timeout-missing") == std::string::npos);
+}

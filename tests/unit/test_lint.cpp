@@ -317,6 +317,189 @@ TEST_CASE("lint: positions, levels, remediation and equivalents") {
       "::warning file=migrations/20260101000000_t.sql,line=4,col=9,title=autocrm-migrate prefer-jsonb::"));
 }
 
+TEST_CASE("lint: reindex, detach partition and statements that cannot run in a transaction") {
+  CHECK(fires("reindex-not-concurrently", "select 1;\nreindex index tickets_x;") == Lines{2});
+  CHECK(fired("reindex-not-concurrently", "reindex table tickets;") == Lines{1});
+  CHECK(fired("reindex-not-concurrently", "reindex (verbose) table tickets;") == Lines{1});
+  CHECK(fired("reindex-not-concurrently",
+              "-- migrate:up transaction:false\nreindex index concurrently tickets_x;").empty());
+  // An index of a table the chain created: nobody else uses it yet.
+  CHECK(fired("reindex-not-concurrently", "create table app.t (x text);\ncreate index t_x on app.t (x);\n"
+                                          "reindex index app.t_x;\nreindex table app.t;")
+            .empty());
+  CHECK(fires("detach-partition-not-concurrently", "alter table events detach partition events_2020;") == Lines{1});
+  CHECK(fired("detach-partition-not-concurrently",
+              "-- migrate:up transaction:false\nalter table events detach partition events_2020 concurrently;")
+            .empty());
+  CHECK(fires("cannot-run-in-transaction", "select 1;\ncreate index concurrently tickets_x on tickets (x);") ==
+        Lines{2});
+  CHECK(fired("cannot-run-in-transaction", "vacuum tickets;") == Lines{1});
+  CHECK(fired("cannot-run-in-transaction",
+              "-- migrate:up transaction:false\ncreate index concurrently tickets_x on tickets (x);")
+            .empty());
+  // A DO block always runs in a transaction, also in a transaction:false section.
+  CHECK(fired("cannot-run-in-transaction", "-- migrate:up transaction:false\ndo $$\nbegin\n  create index "
+                                           "concurrently tickets_x on tickets (x);\nend $$;") == Lines{4});
+}
+
+TEST_CASE("lint: drop not null, drop database, truncate cascade") {
+  CHECK(fires("drop-not-null", "alter table tickets alter column title drop not null;") == Lines{1});
+  CHECK(fired("drop-not-null", "create table app.t (x int not null);\nalter table app.t alter column x drop not null;")
+            .empty());
+  CHECK(fires("drop-database", "\ndrop database legacy;") == Lines{2});
+  CHECK(fired("drop-database", "drop schema legacy;").empty());
+  CHECK(fires("truncate-cascade", "truncate tickets cascade;") == Lines{1});
+  CHECK(fired("truncate-cascade", "truncate tickets;").empty());
+  CHECK(fired("truncate-cascade", "truncate tickets restrict;").empty());
+}
+
+TEST_CASE("lint: serial types, small ids, domains with checks, enum values without a place") {
+  CHECK(fires("prefer-identity", "create table app.t (\n  id serial primary key);") == Lines{2});
+  CHECK(fired("prefer-identity", "alter table tickets add column n bigserial;") == Lines{1});
+  CHECK(fired("prefer-identity", "create table app.t (id bigint generated always as identity primary key);").empty());
+  CHECK(fired("prefer-bigint", "create table app.t (team_id smallint);") == Lines{1});
+  CHECK(fired("prefer-bigint", "create table app.t (team_id bigint, n smallint);").empty());
+  CHECK(fires("domain-check-constraint", "create domain app.score as int\n  check (value between 0 and 5);") ==
+        Lines{2});
+  CHECK(fired("domain-check-constraint", "create domain app.score as int not null;").empty());
+  CHECK(fired("domain-check-constraint", "alter domain app.score add constraint c check (value > 0);") == Lines{1});
+  CHECK(fired("domain-check-constraint", "alter domain app.score add constraint c check (value > 0) not valid;")
+            .empty());
+  CHECK(fires("enum-value-unordered", "alter type ticket_status add value 'waiting';") == Lines{1});
+  CHECK(fired("enum-value-unordered", "alter type ticket_status add value 'waiting' before 'resolved';").empty());
+  CHECK(fired("enum-value-unordered", "alter type ticket_status add value if not exists 'x' after 'open';").empty());
+  CHECK(fired("enum-value-unordered", "alter type ticket_status rename value 'a' to 'b';").empty());
+}
+
+TEST_CASE("lint: lock-timeout-missing only where the tool sets no lock_timeout") {
+  covered().insert("lock-timeout-missing");
+  lint::ChainOptions none;
+  none.tool_sets_lock_timeout = false;
+  auto lint_with = [&](const std::string& sql, const lint::ChainOptions& options) {
+    core::Migration m = core::parse_migration(std::string_view(sql), "20260101000000_t.sql", "migrations/x.sql");
+    return lines_of(lint::lint_chain({{m.display_path(), core::section_statements(m, m.up), m.up.body,
+                                       m.up.body_line, m.up.transaction}},
+                                     options),
+                    "lock-timeout-missing");
+  };
+  const std::string two = "create table app.t (x int);\nalter table tickets add column a text;\n"
+                          "alter table tickets add column b text;";
+  CHECK(lint_with(two, none) == Lines{2});  // once per section
+  CHECK(lint_with(two, {}).empty());        // the configured lock_timeout is set by the tool
+  CHECK(lint_with("set lock_timeout = '2s';\n" + two, none).empty());
+  CHECK(lint_with("create table app.t (x int);\nalter table app.t add column a text;", none).empty());
+  CHECK(lint_with("create policy p on tickets for select using (true);", none) == Lines{1});
+}
+
+TEST_CASE("lint: the statements of a DO block are linted where they are in the file") {
+  std::string sql = "select 1;\ndo $body$\ndeclare n int;\nbegin\n  if not exists (select 1) then\n"
+                    "    create index tickets_x on tickets (x);\n  end if;\n"
+                    "  execute 'alter table tickets add column y int not null';\nend\n$body$;";
+  auto findings = lint_sql(sql);
+  CHECK(lines_of(findings, "create-index-not-concurrently") == Lines{6});
+  CHECK(lines_of(findings, "add-column-required") == Lines{8});
+  for (const auto& f : findings)
+    if (f.rule == "create-index-not-concurrently") {
+      CHECK(f.column == 5);
+      CHECK(f.source_line == "    create index tickets_x on tickets (x);");
+    }
+  // Tables created in the block are new for the rest of the chain.
+  CHECK(fired("create-index-not-concurrently",
+              "do $$ begin create table app.t (x int); end $$;\ncreate index t_x on app.t (x);").empty());
+  // A body written as a quoted string: the findings point at the DO statement.
+  CHECK(fired("create-index-not-concurrently", "\ndo 'begin create index i on tickets (x); end';") == Lines{2});
+  // Computed EXECUTEs cannot be read; other languages are not PL/pgSQL.
+  CHECK(fired("drop-table", "do $$ begin execute format('drop table %I', 'tickets'); end $$;").empty());
+  CHECK(fired("drop-table", "do language plperl $$ spi_exec_query('drop table tickets'); $$;").empty());
+  // An ignore comment inside the block covers the statement below it.
+  CHECK(fired("create-index-not-concurrently",
+              "do $$\nbegin\n  -- autocrm-migrate:ignore create-index-not-concurrently the table is empty\n"
+              "  create index tickets_x on tickets (x);\nend $$;")
+            .empty());
+  // A body PL/pgSQL cannot parse is the server's to report when it runs.
+  CHECK(lint_sql("do $$ begin create index; end $$;").empty());
+}
+
+TEST_CASE("apply_catalog: a type change that keeps the column's data is info, one that rewrites stays an error") {
+  auto changed = lint_sql("alter table tickets alter column title type varchar(200);\n"
+                          "alter table tickets alter column code type text;\n"
+                          "alter table tickets alter column n type bigint;\n"
+                          "alter table tickets alter column title type varchar(200) using title::varchar(200);");
+  std::vector<lint::Finding> types;
+  for (const auto& f : changed)
+    if (f.rule == "alter-column-type") types.push_back(f);
+  REQUIRE(types.size() == 4);
+  CHECK(types[0].changed_column == "title");
+  CHECK(lint::to_sql(types[0].new_type) == "varchar(200)");
+  CHECK(types[3].using_expression);
+  lint::TargetCatalog catalog{"the target", {{"public.tickets", 1000000}}, {}};
+  catalog.columns[{"public.tickets", "title"}] = lint::column_type_from_catalog("varchar", 104);
+  catalog.columns[{"public.tickets", "code"}] = lint::column_type_from_catalog("varchar", -1);
+  catalog.columns[{"public.tickets", "n"}] = lint::column_type_from_catalog("int4", -1);
+  lint::apply_catalog(types, catalog);
+  CHECK(types[0].level == core::Level::info);
+  CHECK(types[0].message.find("public.tickets.title is varchar(100) on the target: varchar(200) keeps its data") !=
+        std::string::npos);
+  CHECK(types[1].level == core::Level::info);
+  CHECK(types[2].level == core::Level::error);
+  CHECK(types[2].message.find("int4 on the target: changing it to int8 rewrites the table") != std::string::npos);
+  CHECK(types[3].level == core::Level::error);  // USING recomputes every row
+}
+
+TEST_CASE("column types: which ALTER COLUMN TYPE changes keep the data") {
+  auto t = [](std::string name, std::vector<int> mods = {}) { return lint::ColumnType{std::move(name), std::move(mods)}; };
+  CHECK(lint::changes_without_rewrite(t("varchar", {50}), t("varchar", {100})));
+  CHECK(lint::changes_without_rewrite(t("varchar", {50}), t("varchar")));
+  CHECK(lint::changes_without_rewrite(t("varchar", {50}), t("text")));
+  CHECK(lint::changes_without_rewrite(t("text"), t("varchar")));
+  CHECK_FALSE(lint::changes_without_rewrite(t("varchar", {100}), t("varchar", {50})));
+  CHECK_FALSE(lint::changes_without_rewrite(t("text"), t("varchar", {50})));
+  CHECK_FALSE(lint::changes_without_rewrite(t("varchar"), t("varchar", {50})));
+  CHECK(lint::changes_without_rewrite(t("numeric", {10, 2}), t("numeric", {12, 2})));
+  CHECK(lint::changes_without_rewrite(t("numeric", {10, 2}), t("numeric")));
+  CHECK_FALSE(lint::changes_without_rewrite(t("numeric", {10, 2}), t("numeric", {12, 3})));
+  CHECK_FALSE(lint::changes_without_rewrite(t("numeric"), t("numeric", {12, 2})));
+  CHECK(lint::changes_without_rewrite(t("numeric", {10}), t("numeric", {12, 0})));
+  CHECK(lint::changes_without_rewrite(t("cidr"), t("inet")));
+  CHECK_FALSE(lint::changes_without_rewrite(t("int4"), t("int8")));
+  CHECK_FALSE(lint::changes_without_rewrite(t("timestamp"), t("timestamptz")));
+  CHECK_FALSE(lint::changes_without_rewrite(t("bpchar", {5}), t("bpchar", {10})));
+  // The catalog's typmods: varchar and numeric are offset by 4 bytes.
+  CHECK(lint::column_type_from_catalog("varchar", 54) == t("varchar", {50}));
+  CHECK(lint::column_type_from_catalog("numeric", ((10 << 16) | 2) + 4) == t("numeric", {10, 2}));
+  CHECK(lint::column_type_from_catalog("_varchar", 24) == t("varchar[]", {20}));
+  CHECK(lint::to_sql(t("varchar[]", {20})) == "varchar(20)[]");
+}
+
+TEST_CASE("lint: a chain parsed on several threads gives the findings of one thread") {
+  // Enough statements for the parallel parse (2,000 and more); every fourth a finding, some on
+  // tables an earlier file created.
+  std::vector<lint::SectionInput> sections;
+  std::vector<core::Migration> files;
+  for (int f = 0; f < 700; ++f) {
+    std::string sql = "-- migrate:up\ncreate table app.t" + std::to_string(f) + " (id int);\n" +
+                      "create index i" + std::to_string(f) + " on app.t" + std::to_string(f / 2) + " (id);\n" +
+                      "alter table tickets add column c" + std::to_string(f) + " int not null;\nselect 1;\n";
+    files.push_back(core::parse_migration(std::string_view(sql), std::to_string(20260101000000LL + f) + "_f.sql",
+                                          "migrations/f" + std::to_string(f) + ".sql"));
+  }
+  for (const auto& m : files)
+    sections.push_back({m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line,
+                        m.up.transaction});
+  lint::ChainOptions one, four;
+  one.parse_threads = 1;
+  four.parse_threads = 4;
+  auto a = lint::lint_chain(sections, one), b = lint::lint_chain(sections, four);
+  REQUIRE(a.size() == b.size());
+  CHECK(a.size() > 700);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].rule == b[i].rule);
+    CHECK(a[i].file == b[i].file);
+    CHECK(a[i].line == b[i].line);
+    CHECK(a[i].message == b[i].message);
+  }
+}
+
 TEST_CASE("lint: every rule has a test that shows it firing (meta)") {
   if (covered().empty()) return;  // run alone (a filter): the rule tests did not run before it
   for (const auto& r : lint::rules()) CHECK_MESSAGE(covered().count(r.id) == 1, r.id);
