@@ -237,6 +237,8 @@ private:
   bool m_pinned = false;             // findings go to the statement's start (a DO body not found as written)
   bool m_lock_timeout_set = false;   // the section ran SET lock_timeout
   bool m_lock_timeout_reported = false;
+  bool m_statement_timeout_set = false;  // ... SET statement_timeout
+  bool m_statement_timeout_reported = false;
 
   const std::string& source() const { return *m_sec->statements.source; }
 
@@ -272,6 +274,7 @@ private:
     m_sec_index = index;
     m_public_tables.clear();
     m_lock_timeout_set = m_lock_timeout_reported = false;
+    m_statement_timeout_set = m_statement_timeout_reported = false;
     m_line_starts.assign(1, 0);
     const std::string& src = *sec.statements.source;
     for (std::size_t i = 0; i < src.size(); ++i)
@@ -331,7 +334,7 @@ private:
   bool is_new(const std::string& key) const { return m_new_tables.count(key) > 0; }
 
   void statement(const PgQuery__Node& top) {
-    lock_timeout(top);
+    std::vector<Finding> timeouts = missing_timeouts(top);
     if (std::string what = core::no_transaction_block(top);
         !what.empty() && (m_do_depth > 0 || (m_sec->transaction && !m_wrapper_statement)))
       report("cannot-run-in-transaction", -1,
@@ -426,23 +429,40 @@ private:
       }
       default: break;
     }
+    for (auto& f : timeouts) m_out.push_back(std::move(f));  // after the statement's own findings
   }
 
-  // lock-timeout-missing: a statement that queues for a lock on an existing table, in a section that
-  // set no lock_timeout, when the tool sets none either (lock_timeout = 0 in the configuration).
-  void lock_timeout(const PgQuery__Node& top) {
-    if (top.node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT && top.variable_set_stmt->name &&
-        std::strcmp(top.variable_set_stmt->name, "lock_timeout") == 0)
-      m_lock_timeout_set = true;
-    if (m_options.tool_sets_lock_timeout || m_lock_timeout_set || m_lock_timeout_reported) return;
+  // lock-timeout-missing and statement-timeout-missing: a statement that locks an existing table,
+  // in a section that set no such timeout, when the tool sets none either (0 in the configuration).
+  std::vector<Finding> missing_timeouts(const PgQuery__Node& top) {
+    std::vector<Finding> out;
+    if (top.node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT && top.variable_set_stmt->name) {
+      if (std::strcmp(top.variable_set_stmt->name, "lock_timeout") == 0) m_lock_timeout_set = true;
+      if (std::strcmp(top.variable_set_stmt->name, "statement_timeout") == 0) m_statement_timeout_set = true;
+    }
+    bool lock_due = !m_options.tool_sets_lock_timeout && !m_lock_timeout_set && !m_lock_timeout_reported;
+    bool statement_due =
+        !m_options.tool_sets_statement_timeout && !m_statement_timeout_set && !m_statement_timeout_reported;
+    if (!lock_due && !statement_due) return out;
     std::string table = table_locked_by(top);
-    if (table.empty() || is_new(table)) return;
-    m_lock_timeout_reported = true;
-    m_out.push_back(make("lock-timeout-missing", -1,
-                         fmt::format("this statement queues for a lock on {} with no lock_timeout (the configuration "
-                                     "sets lock_timeout = 0): while it waits behind a long query, every read and "
-                                     "write of {} queues behind it",
-                                     table, table)));
+    if (table.empty() || is_new(table)) return out;
+    if (lock_due) {
+      m_lock_timeout_reported = true;
+      out.push_back(make("lock-timeout-missing", -1,
+                           fmt::format("this statement queues for a lock on {} with no lock_timeout (the "
+                                       "configuration sets lock_timeout = 0): while it waits behind a long query, "
+                                       "every read and write of {} queues behind it",
+                                       table, table)));
+    }
+    if (statement_due) {
+      m_statement_timeout_reported = true;
+      out.push_back(make("statement-timeout-missing", -1,
+                           fmt::format("this statement locks {} with no statement_timeout (the configuration sets "
+                                       "statement_timeout = 0): if it scans or rewrites more than expected, nothing "
+                                       "stops it while it holds the lock",
+                                       table)));
+    }
+    return out;
   }
 
   // REINDEX of an existing table or index without CONCURRENTLY; REINDEX SCHEMA/DATABASE/SYSTEM always.

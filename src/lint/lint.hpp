@@ -54,6 +54,7 @@ struct SectionInput {
 // What lint knows of how the tool will run the sections.
 struct ChainOptions {
   bool tool_sets_lock_timeout = true;  // false: the configured lock_timeout is 0 (lock-timeout-missing can fire)
+  bool tool_sets_statement_timeout = true;  // false: statement_timeout is 0 (statement-timeout-missing can fire)
   unsigned parse_threads = 0;          // threads that parse the statements (0: one per CPU, at most 8)
 };
 

@@ -112,6 +112,12 @@ const std::vector<Rule>& rules() {
        "set lock_timeout in the configuration (the tool then sets it for every migration), or SET lock_timeout "
        "at the top of the section",
        "squawk:require-lock-timeout squawk:require-timeout-settings"},
+      {"statement-timeout-missing", Level::info,
+       "a statement that locks an existing table, with statement_timeout = 0 in the configuration and no SET "
+       "statement_timeout before it in the section",
+       "set statement_timeout in the configuration (as [env.production] does), or SET statement_timeout at the top "
+       "of the section",
+       "squawk:require-statement-timeout squawk:require-timeout-settings"},
       {"identifier-too-long", Level::error, "an identifier longer than 63 bytes",
        "a name of at most 63 bytes (PostgreSQL truncates longer ones)", "squawk:identifier-too-long"},
       {"ignore-invalid", Level::error, "an autocrm-migrate:ignore comment without a reason or with an unknown rule",

@@ -61,6 +61,7 @@ std::optional<std::vector<core::Migration>> pending_files(const core::Config& co
 lint::ChainOptions chain_options(const core::Config& config) {
   lint::ChainOptions out;
   out.tool_sets_lock_timeout = config.lock_timeout().ms > 0;
+  out.tool_sets_statement_timeout = config.statement_timeout().ms > 0;
   return out;
 }
 

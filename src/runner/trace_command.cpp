@@ -204,7 +204,10 @@ void join_lint(const std::vector<core::Migration>& files, const lint::ChainOptio
                                 !f.table.empty() && (s.blocking_held.count(f.table) > 0 ||
                                                      std::count(s.rewrites.begin(), s.rewrites.end(), f.table) > 0),
                                 !f.table.empty()});
-      if (blocking && s.findings.empty()) {
+      // Lint's info findings (a timeout the configuration does not set) say nothing about this lock.
+      bool covered = std::any_of(s.findings.begin(), s.findings.end(),
+                                 [](const TraceFinding& f) { return f.level >= core::Level::warning; });
+      if (blocking && !covered) {
         const TracedLock* worst = nullptr;
         for (const auto& l : s.locks)
           if (!l.new_object && (!worst || l.impact.strength > worst->impact.strength)) worst = &l;
@@ -214,6 +217,8 @@ void join_lint(const std::vector<core::Migration>& files, const lint::ChainOptio
         s.findings.push_back({"trace-blocking-lock", core::Level::warning,
                               what + " (seen by trace; no lint rule covers this statement)", false, true});
       }
+      std::stable_sort(s.findings.begin(), s.findings.end(),
+                       [](const TraceFinding& a, const TraceFinding& b) { return a.level > b.level; });
       for (const auto& f : s.findings)
         if (f.level == core::Level::error && f.confirmed) out.code = core::ExitCode::problems;
     }

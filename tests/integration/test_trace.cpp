@@ -135,7 +135,8 @@ TEST_CASE("trace and lint --catalog agree: a widened varchar rewrites nothing, i
   auto doc = core::Json::parse(sarif.out);
   REQUIRE(doc);
   const auto& results = (*doc)["runs"].elements().at(0)["results"].elements();
-  REQUIRE(results.size() == 1);
+  REQUIRE(results.size() == 2);  // errors first, then statement-timeout-missing (info: none configured)
+  CHECK(results[1]["ruleId"].text() == "statement-timeout-missing");
   CHECK(results[0]["ruleId"].text() == "alter-column-type");
   CHECK(results[0]["message"]["text"].text().find("confirmed by trace") != std::string::npos);
   CHECK(results[0]["locations"].elements().at(0)["physicalLocation"]["region"]["startLine"].integer() == 2);

@@ -391,6 +391,26 @@ TEST_CASE("lint: lock-timeout-missing only where the tool sets no lock_timeout")
   CHECK(lint_with("create policy p on tickets for select using (true);", none) == Lines{1});
 }
 
+TEST_CASE("lint: statement-timeout-missing only where the tool sets no statement_timeout") {
+  covered().insert("statement-timeout-missing");
+  lint::ChainOptions none;
+  none.tool_sets_statement_timeout = false;
+  auto lint_with = [&](const std::string& sql, const lint::ChainOptions& options) {
+    core::Migration m = core::parse_migration(std::string_view(sql), "20260101000000_t.sql", "migrations/x.sql");
+    return lint::lint_chain({{m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line,
+                              m.up.transaction}},
+                            options);
+  };
+  const std::string sql = "select 1;\ncreate index tickets_x on tickets (x);\nalter table tickets add column a text;";
+  auto findings = lint_with(sql, none);
+  CHECK(lines_of(findings, "statement-timeout-missing") == Lines{2});
+  CHECK(lines_of(findings, "lock-timeout-missing").empty());  // the tool sets lock_timeout here
+  for (const auto& f : findings)
+    if (f.rule == "statement-timeout-missing") CHECK(f.level == core::Level::info);
+  CHECK(lines_of(lint_with(sql, {}), "statement-timeout-missing").empty());
+  CHECK(lines_of(lint_with("set statement_timeout = '10min';\n" + sql, none), "statement-timeout-missing").empty());
+}
+
 TEST_CASE("lint: the statements of a DO block are linted where they are in the file") {
   std::string sql = "select 1;\ndo $body$\ndeclare n int;\nbegin\n  if not exists (select 1) then\n"
                     "    create index tickets_x on tickets (x);\n  end if;\n"
