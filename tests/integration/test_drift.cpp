@@ -146,7 +146,7 @@ TEST_CASE("drift: each kind of change made by hand is reported with its kind and
   }
 }
 
-TEST_CASE("drift: a changed function body comes with a unified diff; text and github formats") {
+TEST_CASE("drift: a changed function body comes with a unified diff, text and github formats") {
   it::TestDatabase db(it::Schema::autocrm);
   exec(db, "create or replace function private.is_admin() returns boolean language plpgsql stable security definer "
            "set search_path = '' as $$ begin return true; end $$");
@@ -196,7 +196,7 @@ TEST_CASE("drift: the same change made by a migration is not drift") {
   CHECK_EXIT(drift(db, "json", ws.path()), 0);
 }
 
-TEST_CASE("up with drift_check refuses a drifted database and applies nothing; applies on a clean one") {
+TEST_CASE("up with drift_check refuses a drifted database and applies nothing, applies on a clean one") {
   it::Workspace ws;
   for (const auto& f : fs::directory_iterator(it::source_dir() / "migrations"))
     fs::copy_file(f.path(), ws.migrations() / f.path().filename());

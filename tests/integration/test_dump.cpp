@@ -36,7 +36,7 @@ TEST_CASE("dump --check: the committed schema/schema.sql is what the migrations 
   CHECK(r.out.find("schema/schema.sql is current") != std::string::npos);
 }
 
-TEST_CASE("dump writes identical bytes for identical schemas, without pg_dump's noise; --check finds a change") {
+TEST_CASE("dump writes identical bytes for identical schemas, without pg_dump's noise, --check finds a change") {
   it::TestDatabase db(it::Schema::autocrm);
   it::Workspace ws;
   auto a = ws.path() / "a.sql", b = ws.path() / "b.sql";

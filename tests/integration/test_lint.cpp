@@ -72,7 +72,7 @@ TEST_CASE("lint --all reports each finding with file, line and rule, exits 3 on 
                    "create-index-not-concurrently::") != std::string::npos);
 }
 
-TEST_CASE("lint FILE alone does not know the chain; --fail-on picks the failing level") {
+TEST_CASE("lint FILE alone does not know the chain, --fail-on picks the failing level") {
   it::Workspace ws;
   write_chain(ws);
   // Only the first file: its index is on its own new table, so nothing fires.
@@ -103,7 +103,7 @@ TEST_CASE("lint --all on the repository's own AutoCRM chain runs and passes") {
   CHECK(r.out.find("\"failed\":false") != std::string::npos);
 }
 
-TEST_CASE("lint with no FILE lints the pending migrations of the configured database; up shows the lint summary") {
+TEST_CASE("lint with no FILE lints the pending migrations of the configured database, up shows the lint summary") {
   it::Workspace ws;
   ws.write_migration("20260101000000_items.sql", "-- migrate:up\ncreate table items (id bigint primary key, v text);\n"
                                                  "alter table items enable row level security;\n");
@@ -125,7 +125,7 @@ TEST_CASE("lint with no FILE lints the pending migrations of the configured data
   // up --dry-run prints the summary and the finding; up applies (lint_required is off) ...
   auto dry = run_tool({"--database-url", db.url(), "up", "--dry-run"}, ws.path());
   CHECK_EXIT(dry, 0);
-  CHECK(dry.out.find("lint: 1 error(s), 0 warning(s), 0 info in the 1 migration(s) to apply") != std::string::npos);
+  CHECK(dry.out.find("lint: 1 error(s), 0 warning(s), 1 info in the 1 migration(s) to apply") != std::string::npos);
   CHECK(dry.out.find("20260101000100_index.sql:2:1: error create-index-not-concurrently") != std::string::npos);
   // ... and with lint_required it applies nothing.
   auto refused = run_tool({"--database-url", db.url(), "--lint-required", "true", "up"}, ws.path());
@@ -138,7 +138,7 @@ TEST_CASE("lint with no FILE lints the pending migrations of the configured data
   CHECK(db.ledger_rows() == 2);
 }
 
-TEST_CASE("lint --since GIT_REF lints only the files a branch adds or changes; --format sarif for code scanning") {
+TEST_CASE("lint --since GIT_REF lints only the files a branch adds or changes, --format sarif for code scanning") {
   it::Workspace ws;
   ws.write_migration("20260101000000_items.sql", "-- migrate:up\ncreate table items (id bigint primary key, v text);\n"
                                                  "alter table items enable row level security;\n");

@@ -57,7 +57,7 @@ TEST_CASE("trace: a column with a volatile default takes ACCESS EXCLUSIVE and re
                         "public.items blocks reads and writes") != std::string::npos);
 }
 
-TEST_CASE("trace: a plain create index takes SHARE (blocks writes); CONCURRENTLY blocks neither") {
+TEST_CASE("trace: a plain create index takes SHARE (blocks writes), CONCURRENTLY blocks neither") {
   TraceProject p;
   auto plain = p.trace("002_index.sql", "-- migrate:up\ncreate index items_v on items (v);\n");
   CHECK_EXIT(plain, 3);
@@ -77,7 +77,7 @@ TEST_CASE("trace: a plain create index takes SHARE (blocks writes); CONCURRENTLY
   CHECK(concurrent.out.find("\"blocks\":\"reads and writes\"") == std::string::npos);
 }
 
-TEST_CASE("trace: a foreign key locks both tables; a table created in the same migration is new") {
+TEST_CASE("trace: a foreign key locks both tables, a table created in the same migration is new") {
   TraceProject p;
   auto r = p.trace("002_fk.sql", "-- migrate:up\nalter table orders add constraint orders_item_fk foreign key (item_id) "
                                  "references items (id);\ncreate table fresh (id int);\n"

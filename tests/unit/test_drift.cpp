@@ -12,7 +12,7 @@ catalog::SchemaObject object(std::string kind, std::string identity, std::map<st
 
 }  // namespace
 
-TEST_CASE("unified_diff: equal texts give nothing; a change gives a hunk with context") {
+TEST_CASE("unified_diff: equal texts give nothing, a change gives a hunk with context") {
   CHECK(core::unified_diff("a\nb\n", "a\nb\n", "x", "y") == "");
   std::string before = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
   std::string after = "1\n2\n3\n4\nfive\n6\n7\n8\n9\n";
@@ -20,7 +20,7 @@ TEST_CASE("unified_diff: equal texts give nothing; a change gives a hunk with co
         "--- migrations\n+++ database\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
 }
 
-TEST_CASE("unified_diff: far-apart changes make two hunks; pure additions count from the line before") {
+TEST_CASE("unified_diff: far-apart changes make two hunks, pure additions count from the line before") {
   std::string before, after;
   for (int i = 1; i <= 20; ++i) {
     before += std::to_string(i) + "\n";
@@ -58,7 +58,7 @@ TEST_CASE("compare: missing, extra and changed objects, ordered containers first
   CHECK(drift::compare(expected, expected).empty());
 }
 
-TEST_CASE("compare: privileges are sets (order and grantor do not count); additions and removals are listed") {
+TEST_CASE("compare: privileges are sets (order and grantor do not count), additions and removals are listed") {
   catalog::SchemaObjects expected{object("table", "public.t", {{"privileges", "anon=SELECT, authenticated=SELECT"}})};
   catalog::SchemaObjects same{object("table", "public.t", {{"privileges", "anon=SELECT, authenticated=SELECT"}})};
   CHECK(drift::compare(expected, same).empty());
@@ -74,7 +74,7 @@ TEST_CASE("compare: privileges are sets (order and grantor do not count); additi
                   "authenticated=SELECT") != std::string::npos);
 }
 
-TEST_CASE("compare: an attribute set on one side only is a change; multi-line values get a unified diff") {
+TEST_CASE("compare: an attribute set on one side only is a change, multi-line values get a unified diff") {
   catalog::SchemaObjects expected{
       object("function", "private.is_admin()", {{"definition", "CREATE FUNCTION\nbegin\n  return x;\nend\n"}})};
   catalog::SchemaObjects actual{object(
@@ -94,7 +94,7 @@ TEST_CASE("compare: an attribute set on one side only is a change; multi-line va
   CHECK(github.find('\n') == github.size() - 1);  // one annotation, one line
 }
 
-TEST_CASE("format_text: no differences says so; a summary counts each change") {
+TEST_CASE("format_text: no differences says so, a summary counts each change") {
   CHECK(drift::format_text({}) == "no drift: the database is what its applied migrations make\n");
   catalog::SchemaObjects expected{object("schema", "a", {{"owner", "x"}})};
   catalog::SchemaObjects actual{object("schema", "b", {{"owner", "x"}})};

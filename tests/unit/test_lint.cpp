@@ -528,7 +528,7 @@ TEST_CASE("lint: every rule has a test that shows it firing (meta)") {
 }
 
 
-TEST_CASE("apply_catalog: row estimates in the message; a small table is a warning, a missing one info") {
+TEST_CASE("apply_catalog: row estimates in the message, a small table is a warning, a missing one info") {
   lint::Finding big{}, small{}, missing{}, unknown{}, other{};
   big.rule = small.rule = missing.rule = unknown.rule = "create-index-not-concurrently";
   big.table = "public.tickets";

@@ -3,7 +3,7 @@
 
 #include "core/lock_modes.hpp"
 
-TEST_CASE("lock modes: only ACCESS EXCLUSIVE blocks reads; SHARE and stronger block writes") {
+TEST_CASE("lock modes: only ACCESS EXCLUSIVE blocks reads, SHARE and stronger block writes") {
   CHECK(core::blocks_text(core::lock_impact("AccessShareLock")) == "neither reads nor writes");
   CHECK(core::blocks_text(core::lock_impact("RowExclusiveLock")) == "neither reads nor writes");
   CHECK(core::blocks_text(core::lock_impact("ShareUpdateExclusiveLock")) == "neither reads nor writes");
