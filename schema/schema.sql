@@ -449,6 +449,38 @@ COMMENT ON FUNCTION private.current_staff_team_ids() IS 'Teams of the signed-in 
 
 
 --
+-- Name: current_ticket_keys(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.current_ticket_keys() RETURNS uuid[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid;
+  v_role public.user_role;
+  v_org uuid;
+begin
+  select p.id, p.role, p.organization_id into v_id, v_role, v_org
+    from public.profiles p where p.id = (select auth.uid());
+  if v_role is null or v_role not in ('agent', 'admin') then
+    return '{}'::uuid[];
+  end if;
+  return array[v_id]
+      || coalesce((select array_agg(tm.team_id) from public.team_members tm where tm.user_id = v_id), '{}'::uuid[])
+      || case when v_role = 'admin' and v_org is not null then array[v_org] else '{}'::uuid[] end;
+end
+$$;
+
+
+--
+-- Name: FUNCTION current_ticket_keys(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.current_ticket_keys() IS 'Ids that make a ticket visible to the signed-in agent or admin: own id, own teams, and for an admin the organization (empty for everybody else); use as array[assigned_agent_id, assigned_team_id, organization_id] && (select private.current_ticket_keys())';
+
+
+--
 -- Name: current_user_role(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1923,6 +1955,13 @@ CREATE INDEX idx_tickets_tags_gin ON public.tickets USING gin (tags);
 
 
 --
+-- Name: idx_tickets_visibility_keys; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX idx_tickets_visibility_keys ON public.tickets USING gin ((ARRAY[assigned_agent_id, assigned_team_id, organization_id]));
+
+
+--
 -- Name: audit_logs_default_actor_id_idx; Type: INDEX ATTACH; Schema: private; Owner: -
 --
 
@@ -2500,24 +2539,10 @@ CREATE POLICY "Admins can view organization audit logs" ON public.audit_logs FOR
 
 
 --
--- Name: tickets Admins can view organization tickets; Type: POLICY; Schema: public; Owner: -
---
-
-CREATE POLICY "Admins can view organization tickets" ON public.tickets FOR SELECT TO authenticated USING ((organization_id = ( SELECT private.current_admin_org_id() AS current_admin_org_id)));
-
-
---
 -- Name: tickets Agents can update assigned tickets; Type: POLICY; Schema: public; Owner: -
 --
 
 CREATE POLICY "Agents can update assigned tickets" ON public.tickets FOR UPDATE TO authenticated USING ((( SELECT private.is_staff() AS is_staff) AND ((assigned_agent_id = ( SELECT auth.uid() AS uid)) OR (assigned_team_id IN ( SELECT private.current_user_team_ids() AS current_user_team_ids))))) WITH CHECK ((( SELECT private.is_staff() AS is_staff) AND ((assigned_agent_id = ( SELECT auth.uid() AS uid)) OR (assigned_team_id IN ( SELECT private.current_user_team_ids() AS current_user_team_ids)))));
-
-
---
--- Name: tickets Agents can view assigned tickets; Type: POLICY; Schema: public; Owner: -
---
-
-CREATE POLICY "Agents can view assigned tickets" ON public.tickets FOR SELECT TO authenticated USING (((assigned_agent_id = ( SELECT private.current_staff_id() AS current_staff_id)) OR (assigned_team_id = ANY (( SELECT private.current_staff_team_ids() AS current_staff_team_ids)::uuid[]))));
 
 
 --
@@ -2666,6 +2691,13 @@ CREATE POLICY "Staff can view organization teams" ON public.teams FOR SELECT TO 
 --
 
 CREATE POLICY "Staff can view team and personal templates" ON public.response_templates FOR SELECT TO authenticated USING ((( SELECT private.is_staff() AS is_staff) AND (organization_id = ( SELECT private.current_org_id() AS current_org_id)) AND (((team_id IS NULL) AND (author_id = ( SELECT auth.uid() AS uid))) OR (team_id IN ( SELECT private.current_user_team_ids() AS current_user_team_ids)) OR (( SELECT private.is_admin() AS is_admin) AND (team_id IN ( SELECT private.current_org_team_ids() AS current_org_team_ids))))));
+
+
+--
+-- Name: tickets Staff can view worked and organization tickets; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY "Staff can view worked and organization tickets" ON public.tickets FOR SELECT TO authenticated USING ((ARRAY[assigned_agent_id, assigned_team_id, organization_id] && ( SELECT private.current_ticket_keys() AS current_ticket_keys)));
 
 
 --
@@ -2883,6 +2915,15 @@ GRANT ALL ON FUNCTION private.current_staff_id() TO service_role;
 REVOKE ALL ON FUNCTION private.current_staff_team_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.current_staff_team_ids() TO authenticated;
 GRANT ALL ON FUNCTION private.current_staff_team_ids() TO service_role;
+
+
+--
+-- Name: FUNCTION current_ticket_keys(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.current_ticket_keys() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.current_ticket_keys() TO authenticated;
+GRANT ALL ON FUNCTION private.current_ticket_keys() TO service_role;
 
 
 --
@@ -3464,3 +3505,5 @@ GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.teams TO authenticated;
 -- 20260101001800 server_owned_columns_and_exact_privileges
 -- 20260101001900 fixed_search_path_everywhere
 -- 20260101002000 analytics_functions_one_call
+-- 20260101002100 ticket_visibility_keys_index
+-- 20260101002200 ticket_visibility_one_lookup

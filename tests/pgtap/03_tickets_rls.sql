@@ -1,7 +1,7 @@
 -- Row level security of tickets and the guard trigger's per-role rules.
 begin;
 set search_path = public, tap, extensions;
-select plan(35);
+select plan(40);
 select tap.autocrm_fixture(); -- fixtures.sql: organizations A and B, their users and teams, T1-T4, M1-M4
 
 -- as customer a
@@ -134,6 +134,25 @@ set local role anon;
 set local request.jwt.claims = '{"role":"anon"}';
 select throws_ok($$select * from public.tickets$$, '42501', null, 'anon cannot read tickets');
 select throws_ok($$insert into public.tickets (title) values ('spam')$$, '42501', null, 'anon cannot open tickets');
+
+-- The keys of the staff visibility policy (migration 20260101002200): one look-up per statement.
+reset role;
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
+select is((select private.current_ticket_keys()), '{}'::uuid[], 'a customer has no staff keys (their own policy decides)');
+set local request.jwt.claims = '{"sub":"33333333-3333-4333-8333-333333333333","role":"authenticated"}';
+select is((select private.current_ticket_keys()),
+  array['33333333-3333-4333-8333-333333333333', '0e000000-0000-4000-8000-0000000000e1']::uuid[],
+  'an agent''s keys are their own id and their teams, not their organization');
+set local request.jwt.claims = '{"sub":"55555555-5555-4555-8555-555555555555","role":"authenticated"}';
+select is((select private.current_ticket_keys()),
+  array['55555555-5555-4555-8555-555555555555', '0a000000-0000-4000-8000-00000000000a']::uuid[],
+  'an admin''s keys add their organization');
+set local request.jwt.claims = '{"sub":"44444444-4444-4444-8444-444444444444","role":"authenticated"}';
+select results_eq($$select id from public.tickets order by id$$, array['c0000000-0000-4000-8000-000000000002'::uuid],
+  'agent Y sees only the ticket of their team (not agent X''s, not the other team''s)');
+set local request.jwt.claims = '{}';
+select is((select private.current_ticket_keys()), '{}'::uuid[], 'without a signed-in user there are no keys');
 
 reset role;
 select * from finish();

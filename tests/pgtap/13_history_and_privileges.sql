@@ -181,7 +181,7 @@ select results_eq(
     'get_ticket_metrics(timestamp with time zone,timestamp with time zone,uuid)',
     'private.check_ticket_assignment(uuid,uuid,uuid)', 'private.current_admin_org_id()', 'private.current_org_id()',
     'private.current_org_team_ids()', 'private.current_staff_id()', 'private.current_staff_team_ids()',
-    'private.current_user_role()', 'private.current_user_team_ids()', 'private.is_admin()', 'private.is_org_staff(uuid)',
+    'private.current_ticket_keys()', 'private.current_user_role()', 'private.current_user_team_ids()', 'private.is_admin()', 'private.is_org_staff(uuid)',
     'private.is_service_caller()', 'private.is_staff()', 'private.is_team_member(uuid,uuid)',
     'refresh_analytics_views()', 'search_kb_articles(text,integer)'],
   'authenticated may execute exactly the API functions and the helpers its policies call');
