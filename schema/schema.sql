@@ -2539,6 +2539,13 @@ CREATE POLICY "Admins can view organization audit logs" ON public.audit_logs FOR
 
 
 --
+-- Name: tickets Agents and admins can view worked and organization tickets; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY "Agents and admins can view worked and organization tickets" ON public.tickets FOR SELECT TO authenticated USING ((ARRAY[assigned_agent_id, assigned_team_id, organization_id] && ( SELECT private.current_ticket_keys() AS current_ticket_keys)));
+
+
+--
 -- Name: tickets Agents can update assigned tickets; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2691,13 +2698,6 @@ CREATE POLICY "Staff can view organization teams" ON public.teams FOR SELECT TO 
 --
 
 CREATE POLICY "Staff can view team and personal templates" ON public.response_templates FOR SELECT TO authenticated USING ((( SELECT private.is_staff() AS is_staff) AND (organization_id = ( SELECT private.current_org_id() AS current_org_id)) AND (((team_id IS NULL) AND (author_id = ( SELECT auth.uid() AS uid))) OR (team_id IN ( SELECT private.current_user_team_ids() AS current_user_team_ids)) OR (( SELECT private.is_admin() AS is_admin) AND (team_id IN ( SELECT private.current_org_team_ids() AS current_org_team_ids))))));
-
-
---
--- Name: tickets Staff can view worked and organization tickets; Type: POLICY; Schema: public; Owner: -
---
-
-CREATE POLICY "Staff can view worked and organization tickets" ON public.tickets FOR SELECT TO authenticated USING ((ARRAY[assigned_agent_id, assigned_team_id, organization_id] && ( SELECT private.current_ticket_keys() AS current_ticket_keys)));
 
 
 --
