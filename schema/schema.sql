@@ -132,6 +132,62 @@ CREATE TYPE public.user_role AS ENUM (
 
 
 --
+-- Name: analytics_denied(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.analytics_denied() RETURNS uuid[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception 'analytics are available to agents and admins only' using errcode = '42501';
+end
+$$;
+
+
+--
+-- Name: FUNCTION analytics_denied(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.analytics_denied() IS 'Raises 42501 for a caller who may not read analytics (the analytics views call it for anybody but staff and the service role)';
+
+
+--
+-- Name: analytics_organization_allowed(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.analytics_organization_allowed(p_organization_id uuid) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_role public.user_role;
+  v_org uuid;
+begin
+  if coalesce(nullif(current_setting('role', true), 'none'), session_user::text) not in ('anon', 'authenticated') then
+    return true;
+  end if;
+  select p.role, p.organization_id into v_role, v_org from public.profiles p where p.id = (select auth.uid());
+  if v_role is null or v_role not in ('agent', 'admin') then
+    raise exception 'analytics are available to agents and admins only' using errcode = '42501';
+  end if;
+  if p_organization_id is distinct from v_org then
+    raise exception 'analytics of another organization are not available' using errcode = '42501',
+      hint = 'leave p_organization_id null: staff read their own organization';
+  end if;
+  return true;
+end
+$$;
+
+
+--
+-- Name: FUNCTION analytics_organization_allowed(p_organization_id uuid); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.analytics_organization_allowed(p_organization_id uuid) IS 'True when the caller may read the analytics of that organization (service role: any; staff: their own); raises 42501 otherwise';
+
+
+--
 -- Name: audit_organization(text, jsonb, uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1011,47 +1067,16 @@ COMMENT ON FUNCTION public.change_ticket_status(p_ticket_id uuid, p_status publi
 --
 
 CREATE FUNCTION public.get_agent_performance(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_organization_id uuid DEFAULT NULL::uuid) RETURNS TABLE(day timestamp with time zone, assigned_agent_id uuid, total_tickets bigint, resolved_tickets bigint, avg_resolution_time numeric, total_messages bigint, organization_id uuid)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-declare
-  v_role public.user_role;
-  v_org uuid;
-begin
-  if coalesce(nullif(current_setting('role', true), 'none'), session_user::text) not in ('anon', 'authenticated') then
-    -- service role or a direct session: the organization asked for, or all of them
-    if p_organization_id is null then
-      return query
-        select ap.day, ap.assigned_agent_id, ap.total_tickets, ap.resolved_tickets,
-               ap.avg_resolution_time, ap.total_messages, ap.organization_id
-          from analytics.agent_performance ap
-         where ap.day >= coalesce(p_from, '-infinity'::timestamptz)
-           and ap.day < coalesce(p_to, 'infinity'::timestamptz)
-         order by ap.day, ap.assigned_agent_id;
-      return;
-    end if;
-    v_org := p_organization_id;
-  else
-    -- One look-up of the caller's profile for both the role and the organization.
-    select p.role, p.organization_id into v_role, v_org
-      from public.profiles p where p.id = (select auth.uid());
-    if v_role is null or v_role not in ('agent', 'admin') then
-      raise exception 'analytics are available to agents and admins only' using errcode = '42501';
-    end if;
-    if p_organization_id is not null and p_organization_id is distinct from v_org then
-      raise exception 'analytics of another organization are not available' using errcode = '42501',
-        hint = 'leave p_organization_id null: staff read their own organization';
-    end if;
-  end if;
-  return query
-    select ap.day, ap.assigned_agent_id, ap.total_tickets, ap.resolved_tickets,
-           ap.avg_resolution_time, ap.total_messages, ap.organization_id
-      from analytics.agent_performance ap
-     where ap.organization_id = v_org
-       and ap.day >= coalesce(p_from, '-infinity'::timestamptz)
-       and ap.day < coalesce(p_to, 'infinity'::timestamptz)
-     order by ap.day, ap.assigned_agent_id;
-end
+  select v.day, v.assigned_agent_id, v.total_tickets, v.resolved_tickets, v.avg_resolution_time, v.total_messages,
+         v.organization_id
+    from private.visible_agent_performance v
+   where v.day >= (select coalesce(p_from, '-infinity'::timestamptz))
+     and v.day < (select coalesce(p_to, 'infinity'::timestamptz))
+     and (p_organization_id is null or v.organization_id = p_organization_id)
+     and (p_organization_id is null or (select private.analytics_organization_allowed(p_organization_id)))
+   order by v.day, v.assigned_agent_id
 $$;
 
 
@@ -1067,45 +1092,15 @@ COMMENT ON FUNCTION public.get_agent_performance(p_from timestamp with time zone
 --
 
 CREATE FUNCTION public.get_ticket_metrics(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_organization_id uuid DEFAULT NULL::uuid) RETURNS TABLE(day timestamp with time zone, total_tickets bigint, resolved_tickets bigint, avg_resolution_time numeric, organization_id uuid)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-declare
-  v_role public.user_role;
-  v_org uuid;
-begin
-  if coalesce(nullif(current_setting('role', true), 'none'), session_user::text) not in ('anon', 'authenticated') then
-    -- service role or a direct session: the organization asked for, or all of them
-    if p_organization_id is null then
-      return query
-        select m.day, m.total_tickets, m.resolved_tickets, m.avg_resolution_time, m.organization_id
-          from analytics.ticket_metrics m
-         where m.day >= coalesce(p_from, '-infinity'::timestamptz)
-           and m.day < coalesce(p_to, 'infinity'::timestamptz)
-         order by m.day, m.organization_id;
-      return;
-    end if;
-    v_org := p_organization_id;
-  else
-    -- One look-up of the caller's profile for both the role and the organization.
-    select p.role, p.organization_id into v_role, v_org
-      from public.profiles p where p.id = (select auth.uid());
-    if v_role is null or v_role not in ('agent', 'admin') then
-      raise exception 'analytics are available to agents and admins only' using errcode = '42501';
-    end if;
-    if p_organization_id is not null and p_organization_id is distinct from v_org then
-      raise exception 'analytics of another organization are not available' using errcode = '42501',
-        hint = 'leave p_organization_id null: staff read their own organization';
-    end if;
-  end if;
-  return query
-    select m.day, m.total_tickets, m.resolved_tickets, m.avg_resolution_time, m.organization_id
-      from analytics.ticket_metrics m
-     where m.organization_id = v_org
-       and m.day >= coalesce(p_from, '-infinity'::timestamptz)
-       and m.day < coalesce(p_to, 'infinity'::timestamptz)
-     order by m.day;
-end
+  select v.day, v.total_tickets, v.resolved_tickets, v.avg_resolution_time, v.organization_id
+    from private.visible_ticket_metrics v
+   where v.day >= (select coalesce(p_from, '-infinity'::timestamptz))
+     and v.day < (select coalesce(p_to, 'infinity'::timestamptz))
+     and (p_organization_id is null or v.organization_id = p_organization_id)
+     and (p_organization_id is null or (select private.analytics_organization_allowed(p_organization_id)))
+   order by v.day, v.organization_id
 $$;
 
 
@@ -1379,6 +1374,110 @@ COMMENT ON TABLE private.tenancy_backfill IS 'autocrm: rows whose organization m
 
 
 --
+-- Name: organizations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.organizations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    domain text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE organizations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.organizations IS 'Tenants: every profile, team and ticket belongs to one organization';
+
+
+--
+-- Name: profiles; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.profiles (
+    id uuid NOT NULL,
+    role public.user_role DEFAULT 'customer'::public.user_role NOT NULL,
+    full_name text,
+    avatar_url text,
+    organization_id uuid,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE profiles; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.profiles IS 'One row per auth.users user: role and organization drive every policy';
+
+
+--
+-- Name: visible_agent_performance; Type: VIEW; Schema: private; Owner: -
+--
+
+CREATE VIEW private.visible_agent_performance WITH (security_barrier='true') AS
+ SELECT ap.day,
+    ap.assigned_agent_id,
+    ap.total_tickets,
+    ap.resolved_tickets,
+    ap.avg_resolution_time,
+    ap.total_messages,
+    ap.organization_id
+   FROM analytics.agent_performance ap
+  WHERE (ap.organization_id = ANY (( SELECT
+                CASE
+                    WHEN (COALESCE(NULLIF(current_setting('role'::text, true), 'none'::text), (SESSION_USER)::text) <> ALL (ARRAY['anon'::text, 'authenticated'::text])) THEN ( SELECT COALESCE(array_agg(o.id), '{}'::uuid[]) AS "coalesce"
+                       FROM public.organizations o)
+                    WHEN (p.role = ANY (ARRAY['agent'::public.user_role, 'admin'::public.user_role])) THEN ARRAY[p.organization_id]
+                    ELSE private.analytics_denied()
+                END AS analytics_denied
+           FROM (( SELECT 1 AS "?column?") one
+             LEFT JOIN public.profiles p ON ((p.id = ( SELECT auth.uid() AS uid)))))::uuid[]));
+
+
+--
+-- Name: VIEW visible_agent_performance; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON VIEW private.visible_agent_performance IS 'analytics.agent_performance rows of the organizations the caller may read (staff: their own; service role: all); 42501 for anybody else';
+
+
+--
+-- Name: visible_ticket_metrics; Type: VIEW; Schema: private; Owner: -
+--
+
+CREATE VIEW private.visible_ticket_metrics WITH (security_barrier='true') AS
+ SELECT m.day,
+    m.total_tickets,
+    m.resolved_tickets,
+    m.avg_resolution_time,
+    m.organization_id
+   FROM analytics.ticket_metrics m
+  WHERE (m.organization_id = ANY (( SELECT
+                CASE
+                    WHEN (COALESCE(NULLIF(current_setting('role'::text, true), 'none'::text), (SESSION_USER)::text) <> ALL (ARRAY['anon'::text, 'authenticated'::text])) THEN ( SELECT COALESCE(array_agg(o.id), '{}'::uuid[]) AS "coalesce"
+                       FROM public.organizations o)
+                    WHEN (p.role = ANY (ARRAY['agent'::public.user_role, 'admin'::public.user_role])) THEN ARRAY[p.organization_id]
+                    ELSE private.analytics_denied()
+                END AS analytics_denied
+           FROM (( SELECT 1 AS "?column?") one
+             LEFT JOIN public.profiles p ON ((p.id = ( SELECT auth.uid() AS uid)))))::uuid[]));
+
+
+--
+-- Name: VIEW visible_ticket_metrics; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON VIEW private.visible_ticket_metrics IS 'analytics.ticket_metrics rows of the organizations the caller may read (staff: their own; service role: all); 42501 for anybody else';
+
+
+--
 -- Name: kb_articles; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1447,50 +1546,6 @@ COMMENT ON TABLE public.kb_categories IS 'Knowledge base category tree of an org
 --
 
 COMMENT ON COLUMN public.kb_categories.organization_id IS 'Owning organization (tenant); set by the server from the caller''s profile';
-
-
---
--- Name: organizations; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.organizations (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    name text NOT NULL,
-    domain text,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-
---
--- Name: TABLE organizations; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.organizations IS 'Tenants: every profile, team and ticket belongs to one organization';
-
-
---
--- Name: profiles; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.profiles (
-    id uuid NOT NULL,
-    role public.user_role DEFAULT 'customer'::public.user_role NOT NULL,
-    full_name text,
-    avatar_url text,
-    organization_id uuid,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-
---
--- Name: TABLE profiles; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.profiles IS 'One row per auth.users user: role and organization drive every policy';
 
 
 --
@@ -2828,6 +2883,24 @@ GRANT USAGE ON SCHEMA public TO service_role;
 
 
 --
+-- Name: FUNCTION analytics_denied(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.analytics_denied() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.analytics_denied() TO authenticated;
+GRANT ALL ON FUNCTION private.analytics_denied() TO service_role;
+
+
+--
+-- Name: FUNCTION analytics_organization_allowed(p_organization_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.analytics_organization_allowed(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.analytics_organization_allowed(p_organization_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.analytics_organization_allowed(p_organization_id uuid) TO service_role;
+
+
+--
 -- Name: FUNCTION audit_organization(p_table text, p_row jsonb, p_actor uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -3195,6 +3268,101 @@ GRANT SELECT ON TABLE public.audit_logs TO service_role;
 
 
 --
+-- Name: TABLE organizations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.organizations TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.organizations TO service_role;
+
+
+--
+-- Name: COLUMN organizations.name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: COLUMN organizations.domain; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(domain) ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: COLUMN organizations.metadata; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(metadata) ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: TABLE profiles; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.profiles TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.profiles TO service_role;
+
+
+--
+-- Name: COLUMN profiles.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.profiles TO authenticated;
+
+
+--
+-- Name: COLUMN profiles.role; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(role),UPDATE(role) ON TABLE public.profiles TO authenticated;
+
+
+--
+-- Name: COLUMN profiles.full_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(full_name),UPDATE(full_name) ON TABLE public.profiles TO authenticated;
+
+
+--
+-- Name: COLUMN profiles.avatar_url; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(avatar_url),UPDATE(avatar_url) ON TABLE public.profiles TO authenticated;
+
+
+--
+-- Name: COLUMN profiles.organization_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(organization_id) ON TABLE public.profiles TO authenticated;
+
+
+--
+-- Name: COLUMN profiles.metadata; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.profiles TO authenticated;
+
+
+--
+-- Name: TABLE visible_agent_performance; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.visible_agent_performance TO authenticated;
+GRANT SELECT ON TABLE private.visible_agent_performance TO service_role;
+
+
+--
+-- Name: TABLE visible_ticket_metrics; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.visible_ticket_metrics TO authenticated;
+GRANT SELECT ON TABLE private.visible_ticket_metrics TO service_role;
+
+
+--
 -- Name: TABLE kb_articles; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3285,85 +3453,6 @@ GRANT INSERT(parent_id),UPDATE(parent_id) ON TABLE public.kb_categories TO authe
 --
 
 GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.kb_categories TO authenticated;
-
-
---
--- Name: TABLE organizations; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.organizations TO authenticated;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.organizations TO service_role;
-
-
---
--- Name: COLUMN organizations.name; Type: ACL; Schema: public; Owner: -
---
-
-GRANT UPDATE(name) ON TABLE public.organizations TO authenticated;
-
-
---
--- Name: COLUMN organizations.domain; Type: ACL; Schema: public; Owner: -
---
-
-GRANT UPDATE(domain) ON TABLE public.organizations TO authenticated;
-
-
---
--- Name: COLUMN organizations.metadata; Type: ACL; Schema: public; Owner: -
---
-
-GRANT UPDATE(metadata) ON TABLE public.organizations TO authenticated;
-
-
---
--- Name: TABLE profiles; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,DELETE ON TABLE public.profiles TO authenticated;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.profiles TO service_role;
-
-
---
--- Name: COLUMN profiles.id; Type: ACL; Schema: public; Owner: -
---
-
-GRANT INSERT(id) ON TABLE public.profiles TO authenticated;
-
-
---
--- Name: COLUMN profiles.role; Type: ACL; Schema: public; Owner: -
---
-
-GRANT INSERT(role),UPDATE(role) ON TABLE public.profiles TO authenticated;
-
-
---
--- Name: COLUMN profiles.full_name; Type: ACL; Schema: public; Owner: -
---
-
-GRANT INSERT(full_name),UPDATE(full_name) ON TABLE public.profiles TO authenticated;
-
-
---
--- Name: COLUMN profiles.avatar_url; Type: ACL; Schema: public; Owner: -
---
-
-GRANT INSERT(avatar_url),UPDATE(avatar_url) ON TABLE public.profiles TO authenticated;
-
-
---
--- Name: COLUMN profiles.organization_id; Type: ACL; Schema: public; Owner: -
---
-
-GRANT INSERT(organization_id) ON TABLE public.profiles TO authenticated;
-
-
---
--- Name: COLUMN profiles.metadata; Type: ACL; Schema: public; Owner: -
---
-
-GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.profiles TO authenticated;
 
 
 --
@@ -3507,3 +3596,4 @@ GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.teams TO authenticated;
 -- 20260101002000 analytics_functions_one_call
 -- 20260101002100 ticket_visibility_keys_index
 -- 20260101002200 ticket_visibility_one_lookup
+-- 20260101002300 analytics_through_views

@@ -45,7 +45,24 @@ std::string node_text(const KeySpec& spec, const toml::node& node, const std::st
 struct Layer {
   std::vector<std::pair<const KeySpec*, ConfigValue>> values;
   std::vector<Suppression> suppressions;
+  std::vector<LintSetting> lint_settings;
 };
+
+// Reads a [lint] table: rule = "off" | "info" | "warning" | "error".
+void read_lint_settings(const toml::node& node, const std::string& display, Layer& layer) {
+  const toml::table* table = node.as_table();
+  if (!table)
+    throw UsageError(fmt::format("{}:{}: lint must be a table: [lint] with rule = \"off\" or a level", display,
+                                 node.source().begin.line));
+  for (const auto& [k, v] : *table) {
+    std::string where = fmt::format("{}:{}", display, k.source().begin.line);
+    std::string rule(k.str());
+    std::optional<std::string> level = v.value<std::string>();
+    if (!v.is_string() || (*level != "off" && *level != "info" && *level != "warning" && *level != "error"))
+      throw UsageError(fmt::format("{}: lint.{} must be \"off\", \"info\", \"warning\" or \"error\"", where, rule));
+    layer.lint_settings.push_back({rule, *level, where});
+  }
+}
 
 // Reads [[suppress]] entries: rule, object and reason, all required.
 void read_suppressions(const toml::node& node, const std::string& display, Layer& layer) {
@@ -80,6 +97,10 @@ void read_table(const toml::table& table, const std::string& display, bool top_l
     std::string where = fmt::format("{}:{}", display, key.source().begin.line);
     if (name == "suppress") {
       read_suppressions(node, display, layer);
+      continue;
+    }
+    if (name == "lint") {
+      read_lint_settings(node, display, layer);
       continue;
     }
     if (top_level && name == "env") {
@@ -125,6 +146,7 @@ struct ConfigLoader {
   void apply(const Layer& layer, const std::string& origin_suffix) {
     for (const auto& [spec, v] : layer.values) config.assign(*spec, v.text, v.origin + origin_suffix, v.origin);
     for (const auto& s : layer.suppressions) config.m_suppressions.push_back(s);
+    for (const auto& l : layer.lint_settings) config.m_lint_settings.push_back(l);
   }
 
   void read_file(const std::string& display, const std::string& text) {

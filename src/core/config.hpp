@@ -47,6 +47,14 @@ struct Suppression {
   std::string origin;  // "autocrm-migrate.toml:12"
 };
 
+// A [lint] entry: a lint rule turned off or given another level ("off", "info", "warning",
+// "error"). The rule id is checked where lint runs (runner::lint_settings).
+struct LintSetting {
+  std::string rule;
+  std::string level;
+  std::string origin;  // "autocrm-migrate.toml:40"
+};
+
 // The effective configuration.
 class Config {
 public:
@@ -108,6 +116,9 @@ public:
   std::vector<std::pair<std::string, ConfigValue>> entries() const;
   // The [[suppress]] entries of the file and of the selected environment.
   const std::vector<Suppression>& suppressions() const { return m_suppressions; }
+  // The [lint] entries of the file, then of the selected environment's [env.NAME.lint] (a later
+  // entry for the same rule wins).
+  const std::vector<LintSetting>& lint_settings() const { return m_lint_settings; }
 
 private:
   std::array<ConfigValue, k_key_count> m_values;
@@ -116,6 +127,7 @@ private:
   std::optional<std::filesystem::path> m_file;
   ConfigValue m_env;
   std::vector<Suppression> m_suppressions;
+  std::vector<LintSetting> m_lint_settings;
   std::string m_detected_dir;
 
   const std::string& text(Key key) const { return value(key).text; }

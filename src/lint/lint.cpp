@@ -206,6 +206,7 @@ public:
     for (std::size_t i = 0; i < sections.size(); ++i) section(sections[i], i);
     for (auto& [name, f] : m_unsafe_definers) m_out.push_back(std::move(f));
     apply_ignores(sections);
+    apply_levels();
     std::stable_sort(m_out.begin(), m_out.end(), [](const Finding& a, const Finding& b) {
       return std::tie(a.section, a.line, a.column) < std::tie(b.section, b.line, b.column);
     });
@@ -885,6 +886,17 @@ private:
                fmt::format("identifier \"{}\" is {} bytes: PostgreSQL truncates it to 63 (with only a NOTICE), so "
                            "the object gets another name than written and two such names can collide",
                            t.text, t.text.size()));
+  }
+
+  // The configuration's [lint] levels: findings of rules turned off go, the others take their level.
+  void apply_levels() {
+    if (m_options.levels.empty()) return;
+    std::erase_if(m_out, [&](const Finding& f) {
+      auto it = m_options.levels.find(f.rule);
+      return it != m_options.levels.end() && !it->second;
+    });
+    for (auto& f : m_out)
+      if (auto it = m_options.levels.find(f.rule); it != m_options.levels.end()) f.level = *it->second;
   }
 
   void apply_ignores(const std::vector<SectionInput>& sections) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,16 +52,21 @@ struct SectionInput {
   bool transaction = true;          // false: `transaction:false` (BEGIN/COMMIT are then the author's own)
 };
 
-// What lint knows of how the tool will run the sections.
+// The levels the configuration's [lint] table gives rules; nullopt turns a rule off.
+using RuleLevels = std::map<std::string, std::optional<Level>>;
+
+// What lint knows of how the tool will run the sections, and what the configuration asks of it.
 struct ChainOptions {
   bool tool_sets_lock_timeout = true;  // false: the configured lock_timeout is 0 (lock-timeout-missing can fire)
   bool tool_sets_statement_timeout = true;  // false: statement_timeout is 0 (statement-timeout-missing can fire)
   unsigned parse_threads = 0;          // threads that parse the statements (0: one per CPU, at most 8)
+  RuleLevels levels;                   // [lint]: rules turned off or re-levelled
 };
 
 // Lints sections in chain order. Tables created by an earlier statement (same section or an earlier
 // one) are new: locking rules do not fire on them. The statements of DO blocks (PL/pgSQL) are linted
-// like the file's own. Ignore comments are applied; findings are sorted by section, line and column.
+// like the file's own. Ignore comments are applied, then the configured levels (a rule turned off
+// reports nothing); findings are sorted by section, line and column.
 std::vector<Finding> lint_chain(const std::vector<SectionInput>& sections, const ChainOptions& options = {});
 
 // Sets the level and completes the message of each locking finding from the target's catalog: a

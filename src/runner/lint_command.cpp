@@ -60,6 +60,13 @@ std::optional<std::vector<core::Migration>> pending_files(const core::Config& co
 
 lint::ChainOptions chain_options(const core::Config& config) {
   lint::ChainOptions out;
+  for (const auto& setting : config.lint_settings()) {
+    if (!lint::find_rule(setting.rule))
+      throw core::UsageError(fmt::format("{}: [lint] names no lint rule '{}'", setting.origin, setting.rule),
+                             "use a rule id from docs/lint.md (or `autocrm-migrate --format json lint` output)");
+    out.levels[setting.rule] =
+        setting.level == "off" ? std::nullopt : std::optional<core::Level>(core::parse_level(setting.level));
+  }
   out.tool_sets_lock_timeout = config.lock_timeout().ms > 0;
   out.tool_sets_statement_timeout = config.statement_timeout().ms > 0;
   return out;

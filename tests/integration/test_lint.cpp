@@ -161,3 +161,19 @@ TEST_CASE("lint --since GIT_REF lints only the files a branch adds or changes, -
   CHECK_EXIT(bad, 2);
   CHECK(bad.err.find("--since no-such-ref: git failed") != std::string::npos);
 }
+
+TEST_CASE("the configuration's [lint] table turns a rule off or re-levels it, and names the line of an unknown rule") {
+  it::Workspace ws;
+  write_chain(ws);
+  ws.write("autocrm-migrate.toml", "migrations_dir = \"migrations\"\n[lint]\n"
+                                   "create-index-not-concurrently = \"warning\"\nprefer-jsonb = \"off\"\n");
+  auto r = run_tool({"--format", "json", "lint", "--all"}, ws.path(), k_no_database);
+  CHECK_EXIT(r, 0);  // the one error is a warning now
+  CHECK(r.out.find("\"rule\":\"create-index-not-concurrently\",\"level\":\"warning\"") != std::string::npos);
+  CHECK(r.out.find("prefer-jsonb") == std::string::npos);
+  CHECK_EXIT(run_tool({"lint", "--all", "--fail-on", "warning"}, ws.path(), k_no_database), 3);
+  ws.write("autocrm-migrate.toml", "migrations_dir = \"migrations\"\n[lint]\nprefer-jsonbb = \"off\"\n");
+  auto bad = run_tool({"lint", "--all"}, ws.path(), k_no_database);
+  CHECK_EXIT(bad, 2);
+  CHECK(bad.err.find("autocrm-migrate.toml:3: [lint] names no lint rule 'prefer-jsonbb'") != std::string::npos);
+}

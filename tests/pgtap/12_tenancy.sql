@@ -5,7 +5,7 @@
 -- privileges in force.
 begin;
 set search_path = public, tap, extensions;
-select plan(37);
+select plan(42);
 select tap.autocrm_fixture(); -- fixtures.sql: organizations A and B, their users and teams, T1-T4, M1-M4
 
 -- Organization B gets an agent of its own (agent Z, team Z) next to admin B and customer C.
@@ -124,6 +124,17 @@ select throws_ok(
 select results_eq($$select distinct organization_id from public.get_ticket_metrics()$$,
   array['0b000000-0000-4000-8000-00000000000b'::uuid], 'every day of admin B''s ticket metrics is organization B''s');
 
+-- The views the analytics functions read since migration 20260101002300, read directly.
+select results_eq($$select distinct organization_id from private.visible_ticket_metrics$$,
+  array['0b000000-0000-4000-8000-00000000000b'::uuid], 'admin B reading the ticket metrics view directly sees organization B only');
+select results_eq($$select distinct organization_id from private.visible_agent_performance$$,
+  array['0b000000-0000-4000-8000-00000000000b'::uuid], 'admin B reading the agent performance view directly sees organization B only');
+select throws_ok($$select 1 from analytics.ticket_metrics$$, '42501', null,
+  'admin B cannot read the materialized view itself');
+set local request.jwt.claims = '{"sub":"77777777-7777-4777-8777-777777777777","role":"authenticated"}';
+select throws_ok($$select * from private.visible_ticket_metrics$$, '42501',
+  'analytics are available to agents and admins only', 'customer C reading the view directly gets 42501');
+
 -- as admin a
 reset role;
 set local role authenticated;
@@ -140,6 +151,7 @@ set local role anon;
 set local request.jwt.claims = '{"role":"anon"}';
 select throws_ok($$select count(*) from public.kb_articles$$, '42501', null, 'anon reads no knowledge base');
 select throws_ok($$select * from public.get_ticket_metrics()$$, '42501', null, 'anon reads no analytics');
+select throws_ok($$select * from private.visible_ticket_metrics$$, '42501', null, 'anon cannot read the analytics view');
 
 -- as service role
 reset role;

@@ -168,7 +168,8 @@ select results_eq(
     'teams DELETE', 'teams INSERT (name,description,metadata)',
     'teams SELECT', 'teams UPDATE (name,description,metadata)',
     'tickets DELETE', 'tickets INSERT (title,description,status,priority,customer_id,assigned_agent_id,assigned_team_id,metadata,tags)',
-    'tickets SELECT', 'tickets UPDATE (title,description,status,priority,assigned_agent_id,assigned_team_id,metadata,tags)'],
+    'tickets SELECT', 'tickets UPDATE (title,description,status,priority,assigned_agent_id,assigned_team_id,metadata,tags)',
+    'visible_agent_performance SELECT', 'visible_ticket_metrics SELECT'],
   'authenticated holds exactly the access matrix''s table and column privileges');
 select results_eq(
   $$select (p.oid::regprocedure::text collate "default") as f from pg_proc p
@@ -179,6 +180,7 @@ select results_eq(
     'assign_ticket(uuid,uuid,uuid)', 'change_ticket_status(uuid,ticket_status)',
     'get_agent_performance(timestamp with time zone,timestamp with time zone,uuid)',
     'get_ticket_metrics(timestamp with time zone,timestamp with time zone,uuid)',
+    'private.analytics_denied()', 'private.analytics_organization_allowed(uuid)',
     'private.check_ticket_assignment(uuid,uuid,uuid)', 'private.current_admin_org_id()', 'private.current_org_id()',
     'private.current_org_team_ids()', 'private.current_staff_id()', 'private.current_staff_team_ids()',
     'private.current_ticket_keys()', 'private.current_user_role()', 'private.current_user_team_ids()', 'private.is_admin()', 'private.is_org_staff(uuid)',

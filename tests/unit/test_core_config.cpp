@@ -138,3 +138,24 @@ TEST_CASE("schema_file, ignore_tables, shadow_url and drift_check") {
     if (name == "shadow_url") masked = value.text.find("hunter22") == std::string::npos;
   CHECK(masked);
 }
+
+TEST_CASE("[lint] turns rules off or re-levels them, per environment too, and names the line of a bad value") {
+  auto c = load("[lint]\nprefer-text = \"off\"\nmultiple-alter-table = \"error\"\n"
+                "[env.production.lint]\nprefer-text = \"warning\"\n",
+                {}, "production");
+  REQUIRE(c.lint_settings().size() == 3);
+  std::vector<std::string> seen;
+  for (const auto& l : c.lint_settings()) seen.push_back(l.rule + "=" + l.level + "@" + l.origin);
+  // The file's table (toml++ lists a table's keys in name order), then the environment's.
+  CHECK(seen == std::vector<std::string>{"multiple-alter-table=error@autocrm-migrate.toml:3",
+                                         "prefer-text=off@autocrm-migrate.toml:2",
+                                         "prefer-text=warning@autocrm-migrate.toml:5"});
+  CHECK(load("[lint]\nprefer-text = \"off\"\n[env.production.lint]\nprefer-text = \"warning\"\n")
+            .lint_settings()
+            .size() == 1);  // no environment selected: only the top-level table
+  CHECK(error_of("[lint]\nprefer-text = \"loud\"\n") ==
+        "autocrm-migrate.toml:2: lint.prefer-text must be \"off\", \"info\", \"warning\" or \"error\"");
+  CHECK(error_of("[lint]\nprefer-text = 1\n") ==
+        "autocrm-migrate.toml:2: lint.prefer-text must be \"off\", \"info\", \"warning\" or \"error\"");
+  CHECK(error_of("lint = 1\n").starts_with("autocrm-migrate.toml:1: lint must be a table"));
+}

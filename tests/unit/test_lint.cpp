@@ -520,6 +520,34 @@ TEST_CASE("lint: a chain parsed on several threads gives the findings of one thr
   }
 }
 
+TEST_CASE("lint: the configuration's [lint] levels turn rules off or change their level") {
+  std::string sql = "create table app.t (code varchar(10), meta json);\nalter table tickets add column n int not null;";
+  core::Migration m = core::parse_migration(std::string_view(sql), "20260101000000_t.sql", "migrations/x.sql");
+  std::vector<lint::SectionInput> sections{
+      {m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line, m.up.transaction}};
+  lint::ChainOptions options;
+  options.levels["prefer-text"] = std::nullopt;
+  options.levels["prefer-jsonb"] = core::Level::error;
+  options.levels["add-column-required"] = core::Level::info;
+  auto findings = lint::lint_chain(sections, options);
+  CHECK(lines_of(findings, "prefer-text").empty());
+  bool jsonb = false, required = false;
+  for (const auto& f : findings) {
+    if (f.rule == "prefer-jsonb") jsonb = f.level == core::Level::error;
+    if (f.rule == "add-column-required") required = f.level == core::Level::info;
+  }
+  CHECK(jsonb);
+  CHECK(required);
+  CHECK_FALSE(lint::fails(lint::lint_chain(sections, [] {
+                            lint::ChainOptions o;
+                            o.levels["prefer-jsonb"] = core::Level::warning;
+                            o.levels["add-column-required"] = std::nullopt;
+                            return o;
+                          }()),
+                          core::Level::error));
+  CHECK(lint::fails(lint::lint_chain(sections), core::Level::error));
+}
+
 TEST_CASE("lint: every rule has a test that shows it firing (meta)") {
   if (covered().empty()) return;  // run alone (a filter): the rule tests did not run before it
   for (const auto& r : lint::rules()) CHECK_MESSAGE(covered().count(r.id) == 1, r.id);
