@@ -537,15 +537,17 @@ private:
   void create_index(const PgQuery__IndexStmt& s) {
     std::string table = table_key(s.relation);
     m_locked_table = table;
-    if (!s.concurrent && !is_new(table))
+    std::string schema = s.relation && *s.relation->schemaname ? s.relation->schemaname : "public";
+    std::string key = *s.idxname ? schema + "." + s.idxname : "";
+    // CREATE INDEX IF NOT EXISTS of an index the chain already created builds nothing (PostgreSQL
+    // takes the table's lock, finds the name and skips it with a NOTICE).
+    bool built_before = s.if_not_exists && !key.empty() && m_index_table.count(key) > 0;
+    if (!s.concurrent && !is_new(table) && !built_before)
       report("create-index-not-concurrently", -1,
              fmt::format("CREATE INDEX without CONCURRENTLY locks {} against writes (SHARE lock): inserts, updates and "
                          "deletes wait until the whole index is built",
                          table));
-    if (*s.idxname) {
-      std::string schema = s.relation && *s.relation->schemaname ? s.relation->schemaname : "public";
-      m_index_table[schema + "." + s.idxname] = table;
-    }
+    if (!key.empty()) m_index_table[key] = table;
   }
 
   void drop(const PgQuery__DropStmt& s) {

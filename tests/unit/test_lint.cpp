@@ -61,6 +61,15 @@ TEST_CASE("lint: create index without concurrently fires on an existing table, n
   auto chain = lint_files({{"20260101000000_a.sql", "create table t (x text);"},
                            {"20260101000100_b.sql", "create index t_x on public.t (x);"}});
   CHECK(lines_of(chain, "create-index-not-concurrently").empty());
+  // An index the chain already built, created again with IF NOT EXISTS (a real Supabase project
+  // repeats one in a later file): PostgreSQL skips it, nothing is built.
+  auto again = lint_files({{"20260101000000_a.sql", "create index if not exists t_x on public.t (x);"},
+                           {"20260101000100_b.sql", "create index if not exists t_x on public.t (x);"}});
+  CHECK(lines_of(again, "create-index-not-concurrently") == Lines{1});
+  CHECK(again.front().file == "migrations/20260101000000_a.sql");
+  auto without = lint_files({{"20260101000000_a.sql", "create index t_x on public.t (x);"},
+                             {"20260101000100_b.sql", "create index if not exists t_y on public.t (x);"}});
+  CHECK(lines_of(without, "create-index-not-concurrently") == Lines{1, 1});  // another name is built
   // The same index file alone: the table is not known to be new.
   auto alone = lint_files({{"20260101000100_b.sql", "create index t_x on public.t (x);"}});
   CHECK(lines_of(alone, "create-index-not-concurrently") == Lines{1});
