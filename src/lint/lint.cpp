@@ -276,10 +276,8 @@ private:
     m_public_tables.clear();
     m_lock_timeout_set = m_lock_timeout_reported = false;
     m_statement_timeout_set = m_statement_timeout_reported = false;
-    m_line_starts.assign(1, 0);
+    index_lines();
     const std::string& src = *sec.statements.source;
-    for (std::size_t i = 0; i < src.size(); ++i)
-      if (src[i] == '\n') m_line_starts.push_back(i + 1);
     // A section wrapped whole in BEGIN ... COMMIT runs as the tool's one transaction (core::check_section).
     const auto& items = sec.statements.items;
     // The first word is looked at before parsing: classifying the first statement of every section
@@ -315,10 +313,8 @@ private:
     f.message = std::move(message);
     f.remediation = rule->remediation;
     std::size_t at = m_base + static_cast<std::size_t>(m_pinned ? 0 : std::max(offset, 0));
-    auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), at);
-    std::size_t line_index = static_cast<std::size_t>(it - m_line_starts.begin()) - 1;
-    std::size_t start = m_line_starts[line_index];
-    f.line = static_cast<int>(line_index) + 1;
+    f.line = line_of(at);
+    std::size_t start = m_line_starts[static_cast<std::size_t>(f.line - 1)];
     f.column = static_cast<int>(at - start) + 1;
     auto end = source().find('\n', start);
     f.source_line = source().substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -488,7 +484,14 @@ private:
                                      : "a SHARE lock on " + table + " and ACCESS EXCLUSIVE on the index(es)"));
   }
 
-  // The file offset of a line's start, and the line of an offset.
+  // Where each line of the section's file starts (m_line_starts), for line_of.
+  void index_lines() {
+    m_line_starts.assign(1, 0);
+    for (std::size_t i = 0; i < source().size(); ++i)
+      if (source()[i] == '\n') m_line_starts.push_back(i + 1);
+  }
+
+  // The 1-based line of an offset in the section's file.
   int line_of(std::size_t offset) const {
     auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
     return static_cast<int>(it - m_line_starts.begin());
@@ -921,9 +924,7 @@ private:
       }
       m_sec = &sections[s];
       m_sec_index = s;
-      m_line_starts.assign(1, 0);
-      for (std::size_t i = 0; i < source().size(); ++i)
-        if (source()[i] == '\n') m_line_starts.push_back(i + 1);
+      index_lines();
       for (const auto& ig : ignores) {
         m_base = m_line_starts[static_cast<std::size_t>(ig.line - 1)] + static_cast<std::size_t>(ig.column - 1);
         m_statement_line = ig.line;

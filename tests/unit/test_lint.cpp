@@ -16,17 +16,20 @@
 namespace {
 
 // Lints files (name, text) as one chain, in the order given.
-std::vector<lint::Finding> lint_files(const std::vector<std::pair<std::string, std::string>>& files) {
+std::vector<lint::Finding> lint_files(const std::vector<std::pair<std::string, std::string>>& files,
+                                      const lint::ChainOptions& options = {}) {
   std::vector<lint::SectionInput> sections;
   for (const auto& [name, text] : files) {
     core::Migration m = core::parse_migration(std::string_view(text), name, "migrations/" + name);
     sections.push_back({m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line,
                         m.up.transaction});
   }
-  return lint::lint_chain(sections);
+  return lint::lint_chain(sections, options);
 }
 
-std::vector<lint::Finding> lint_sql(const std::string& sql) { return lint_files({{"20260101000000_t.sql", sql}}); }
+std::vector<lint::Finding> lint_sql(const std::string& sql, const lint::ChainOptions& options = {}) {
+  return lint_files({{"20260101000000_t.sql", sql}}, options);
+}
 
 // The lines where rule fired (unsuppressed), in order.
 std::vector<int> lines_of(const std::vector<lint::Finding>& findings, const std::string& rule) {
@@ -384,12 +387,8 @@ TEST_CASE("lint: lock-timeout-missing only where the tool sets no lock_timeout")
   covered().insert("lock-timeout-missing");
   lint::ChainOptions none;
   none.tool_sets_lock_timeout = false;
-  auto lint_with = [&](const std::string& sql, const lint::ChainOptions& options) {
-    core::Migration m = core::parse_migration(std::string_view(sql), "20260101000000_t.sql", "migrations/x.sql");
-    return lines_of(lint::lint_chain({{m.display_path(), core::section_statements(m, m.up), m.up.body,
-                                       m.up.body_line, m.up.transaction}},
-                                     options),
-                    "lock-timeout-missing");
+  auto lint_with = [](const std::string& sql, const lint::ChainOptions& options) {
+    return lines_of(lint_sql(sql, options), "lock-timeout-missing");
   };
   const std::string two = "create table app.t (x int);\nalter table tickets add column a text;\n"
                           "alter table tickets add column b text;";
@@ -404,12 +403,7 @@ TEST_CASE("lint: statement-timeout-missing only where the tool sets no statement
   covered().insert("statement-timeout-missing");
   lint::ChainOptions none;
   none.tool_sets_statement_timeout = false;
-  auto lint_with = [&](const std::string& sql, const lint::ChainOptions& options) {
-    core::Migration m = core::parse_migration(std::string_view(sql), "20260101000000_t.sql", "migrations/x.sql");
-    return lint::lint_chain({{m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line,
-                              m.up.transaction}},
-                            options);
-  };
+  auto lint_with = [](const std::string& sql, const lint::ChainOptions& options) { return lint_sql(sql, options); };
   const std::string sql = "select 1;\ncreate index tickets_x on tickets (x);\nalter table tickets add column a text;";
   auto findings = lint_with(sql, none);
   CHECK(lines_of(findings, "statement-timeout-missing") == Lines{2});
@@ -531,14 +525,11 @@ TEST_CASE("lint: a chain parsed on several threads gives the findings of one thr
 
 TEST_CASE("lint: the configuration's [lint] levels turn rules off or change their level") {
   std::string sql = "create table app.t (code varchar(10), meta json);\nalter table tickets add column n int not null;";
-  core::Migration m = core::parse_migration(std::string_view(sql), "20260101000000_t.sql", "migrations/x.sql");
-  std::vector<lint::SectionInput> sections{
-      {m.display_path(), core::section_statements(m, m.up), m.up.body, m.up.body_line, m.up.transaction}};
   lint::ChainOptions options;
   options.levels["prefer-text"] = std::nullopt;
   options.levels["prefer-jsonb"] = core::Level::error;
   options.levels["add-column-required"] = core::Level::info;
-  auto findings = lint::lint_chain(sections, options);
+  auto findings = lint_sql(sql, options);
   CHECK(lines_of(findings, "prefer-text").empty());
   bool jsonb = false, required = false;
   for (const auto& f : findings) {
@@ -547,14 +538,11 @@ TEST_CASE("lint: the configuration's [lint] levels turn rules off or change thei
   }
   CHECK(jsonb);
   CHECK(required);
-  CHECK_FALSE(lint::fails(lint::lint_chain(sections, [] {
-                            lint::ChainOptions o;
-                            o.levels["prefer-jsonb"] = core::Level::warning;
-                            o.levels["add-column-required"] = std::nullopt;
-                            return o;
-                          }()),
-                          core::Level::error));
-  CHECK(lint::fails(lint::lint_chain(sections), core::Level::error));
+  lint::ChainOptions relaxed;
+  relaxed.levels["prefer-jsonb"] = core::Level::warning;
+  relaxed.levels["add-column-required"] = std::nullopt;
+  CHECK_FALSE(lint::fails(lint_sql(sql, relaxed), core::Level::error));
+  CHECK(lint::fails(lint_sql(sql), core::Level::error));
 }
 
 TEST_CASE("lint: every rule has a test that shows it firing (meta)") {
